@@ -1,0 +1,35 @@
+# verifier: the document verification service for vehicle export escrow.
+#   docker build -t verifier .
+#   docker run -p 8080:8080 verifier                       # serves (default command)
+#   docker run --rm -v "$PWD/docs:/data:ro" verifier verifier check /data --format json
+# Base image pinned to an exact release (bookworm: Tesseract 5.3 from Debian).
+FROM python:3.11.14-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    OMP_THREAD_LIMIT=1
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-fra \
+      tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-osd libmagic1 \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md cli.py ./
+COPY verifier ./verifier
+COPY extractors ./extractors
+COPY checks ./checks
+COPY fixtures ./fixtures
+RUN pip install --no-cache-dir .
+
+RUN useradd --create-home --uid 10001 verifier
+USER verifier
+WORKDIR /data
+
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status == 200 else 1)"
+
+CMD ["verifier", "serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -1,0 +1,102 @@
+"""Which kind of document this is, from its title and content, with a confidence.
+
+Titles near the top of the first page are strong evidence, the same title in the body (a
+contract mentioning "the Bill of Lading") weak; keywords anywhere add a little. Two types that
+both match are resolved by score, never by the order of the templates. A low score or a thin
+margin is ``unknown``: a wrong type would send the document's fields to the wrong checks.
+Images with almost no text are photos of the vehicle; a short text around a VIN is a VIN plate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.layout import build_rows
+from extractors.page import PageText
+from extractors.templates import doctype_templates
+from verifier.models import DocType
+
+TITLE_TOP = 9.0  # a title in the top third of page 1
+TITLE_BODY = 2.5  # the same words anywhere else
+KEYWORD = 0.6
+KEYWORD_CAP = 3.6
+MIN_SCORE = 4.0  # below this nothing is recognised
+# Words of at least this OCR confidence and length count as legible text on an image.
+LEGIBLE_CONF = 0.6
+PHOTO_MAX_WORDS = 12
+PLATE_MAX_WORDS = 80
+
+_VINLIKE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+
+
+@dataclass(frozen=True)
+class Classification:
+    type: DocType
+    confidence: float
+    reason: str
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def legible_words(pages: list[PageText]) -> list[str]:
+    return [
+        w.text
+        for p in pages
+        for w in p.words
+        if w.conf >= LEGIBLE_CONF and sum(ch.isalnum() for ch in w.text) >= 3
+    ]
+
+
+def score_types(pages: list[PageText]) -> dict[DocType, float]:
+    """Title and keyword score of every document type over the first pages."""
+    scores: dict[DocType, float] = {}
+    head = pages[:3]
+    rows = [(p, r) for p in head for r in build_rows(p)]
+    body = "\n".join(r.text for _, r in rows)
+    for dtype, tpl in doctype_templates().items():
+        title = 0.0
+        for page, row in rows:
+            text = row.text
+            for rx in tpl.titles:
+                m = rx.search(text)
+                if not m:
+                    continue
+                near_top = page is head[0] and row.box[1] <= page.height * 0.34
+                # A title is most of its line; a sentence that mentions it is not a title.
+                short = len(m.group(0)) >= 0.4 * len(text.strip()) or len(text.split()) <= 8
+                title = max(title, TITLE_TOP if near_top and short else TITLE_BODY)
+        kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
+        scores[dtype] = title + min(kw, KEYWORD_CAP)
+    return scores
+
+
+def classify(pages: list[PageText], *, medium: str) -> Classification:
+    """Classify a read document; ``medium`` is ``pdf``, ``image`` or ``video``."""
+    if medium == "video":
+        return Classification(DocType.video, 1.0, "video file")
+    legible = legible_words(pages)
+    scores = score_types(pages)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    named = {k.value: round(v, 2) for k, v in ranked if v > 0}
+    has_vin = any(_VINLIKE.search(w.upper()) for w in legible) or any(
+        _VINLIKE.search(p.text.replace(" ", "").upper()) for p in pages
+    )
+    if medium == "image" and top < MIN_SCORE + 2:
+        if len(legible) <= PHOTO_MAX_WORDS and not has_vin:
+            return Classification(DocType.photo, 0.9, "image with no legible text", named)
+        if has_vin and len(legible) <= PLATE_MAX_WORDS:
+            plate = scores.get(DocType.vin_verification, 0.0)
+            conf = 0.8 if plate > 0 else 0.65
+            return Classification(DocType.vin_verification, conf, "short text around a VIN", named)
+    if top < MIN_SCORE:
+        if medium == "image" and len(legible) <= PHOTO_MAX_WORDS:
+            return Classification(DocType.photo, 0.7, "image with little legible text", named)
+        return Classification(DocType.unknown, 0.0, f"no document type scored {MIN_SCORE}", named)
+    margin = (top - second) / top
+    confidence = round(min(0.99, 0.4 + 0.6 * margin * min(top / TITLE_TOP, 1.0)), 3)
+    if confidence < 0.5:
+        return Classification(
+            DocType.unknown, confidence, f"ambiguous between {best.value} and others", named
+        )
+    return Classification(best, confidence, "title and keywords", named)

@@ -1,0 +1,525 @@
+"""Field extraction: find each field's label on the page, read the value beside or below it.
+
+The label patterns are data (``templates/``); this module only knows where values sit relative
+to labels (:mod:`extractors.layout`) and how to parse each kind of value
+(:mod:`extractors.normalize`). Every value keeps its source: page, box, confidence, the raw text
+it was read from and any OCR correction. Fields that carry no label (containers, service-history
+rows, a VIN printed in a goods description) are found in the free text afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks import container as container_check
+from extractors import normalize
+from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
+from extractors.page import Box, PageText, Word, union_box
+from extractors.templates import FieldTemplate, doctype_templates, stated_fields
+from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, read_vin
+from verifier.models import DocType
+
+# Re-reads a region of an OCR page more carefully: (page number, box, purpose) -> words.
+Rereader = Callable[[int, Box, str], list[Word]]
+
+_SEPARATORS = " \t:：;,-–—=|.#"
+_ANY_LABEL_START = re.compile(r"^\s*[A-Za-z\u4e00-\u9fff]")
+_VESSEL_VOYAGE = re.compile(
+    r"\s*(?:[/,]\s*|\s)(?:V(?:OY(?:AGE)?)?\.?\s*(?:NO\.?)?\s*[-.:]?\s*)?[0-9]{2,4}[A-Z]?\s*$",
+    re.IGNORECASE,
+)
+_YEAR_MAKE = re.compile(r"\b(19[5-9]\d|20\d\d)\s+([A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?)")
+_IDENT = re.compile(r"[A-Z0-9][A-Z0-9/._-]{2,39}", re.IGNORECASE)
+_DAY_FIRST_LANGUAGE = re.compile(
+    r"immatricul|certificat\b|Fahrzeug|Zulassung|Datum|Fecha|matr[íi]cula|carte grise", re.I
+)
+_DMY_HINT = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+
+
+@dataclass
+class Value:
+    value: Any
+    page: int
+    box: Box | None
+    confidence: float
+    raw: str
+    method: str
+    corrections: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    rank: tuple = ()
+
+
+@dataclass
+class Extraction:
+    values: dict[str, Value]
+    vin_candidates: list[Value]  # every VIN reading, best first, for agreement across documents
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Text of a run of words and where each word starts in it."""
+
+    words: tuple[Word, ...]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def sub(self, start: int, end: int) -> tuple[Word, ...]:
+        out, pos = [], 0
+        for w in self.words:
+            if pos < end and pos + len(w.text) > start:
+                out.append(w)
+            pos += len(w.text) + 1
+        return tuple(out)
+
+
+# ---------------------------------------------------------------- value parsers
+
+
+def _day_first(pages: list[PageText]) -> bool | None:
+    """Whether the document writes dd/mm: decided by any date whose day is above 12."""
+    votes = {True: 0, False: 0}
+    for p in pages:
+        for a, b, _ in _DMY_HINT.findall(p.text):
+            if int(a) > 12 >= int(b):
+                votes[True] += 1
+            elif int(b) > 12 >= int(a):
+                votes[False] += 1
+    if votes[True] == votes[False]:
+        # No date decides it: a document in a language that writes dd/mm does.
+        text = "\n".join(p.text for p in pages[:2])
+        return True if _DAY_FIRST_LANGUAGE.search(text) else None
+    return votes[True] > votes[False]
+
+
+def _first_line(text: str) -> str:
+    # A trailing full stop belongs to "Co., Ltd." or "INC."; other punctuation does not.
+    return text.strip().lstrip(_SEPARATORS).rstrip(" \t:：;,-–—=|#").strip()
+
+
+def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
+    """Parse ``text`` as a ``parser`` value; None when it is not one (never a guess)."""
+    text = _first_line(text)
+    if not text:
+        return None
+    extra: dict = {}
+    if parser == "vin":
+        reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
+        if reading is None:
+            found = find_vins(text, mandatory_check=ctx.get("mandatory_check"))
+            reading = found[0] if found else None
+        if reading is None:
+            chassis = find_chassis_numbers(text)
+            return (None, {"chassis_number": chassis[0]}) if chassis else None
+        return reading.vin, {"reading": reading}
+    if parser == "date":
+        found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+        return (found[0][0], extra) if found else None
+    if parser == "year":
+        m = re.search(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
+        if m:
+            return int(m.group(1)), extra
+        day = normalize.parse_date(text, day_first=ctx.get("day_first"))
+        return (day.year, extra) if day else None
+    if parser == "km":
+        km = normalize.parse_km(text)
+        return (km, extra) if km is not None else None
+    if parser == "displacement":
+        got = normalize.parse_displacement(text)
+        return (got[0], {"precision": got[1]}) if got else None
+    if parser == "fuel":
+        fuel = normalize.parse_fuel(text)
+        return (fuel, extra) if fuel else None
+    if parser == "transmission":
+        gear = normalize.parse_transmission(text)
+        return (gear, extra) if gear else None
+    if parser == "make":
+        make = normalize.normalize_make(text)
+        return (make, extra) if make else None
+    if parser == "money":
+        got = normalize.parse_money(text, currency_hint=ctx.get("currency_hint"))
+        return (got[0], {"currency": got[1]}) if got else None
+    if parser == "color":
+        words = re.findall(r"[^\W\d_]+", text)
+        return (" ".join(words[:3]).lower(), extra) if words else None
+    if parser == "identifier":
+        m = _IDENT.search(text)
+        if m and any(ch.isdigit() for ch in m.group(0)):
+            return m.group(0).strip("._-/"), extra
+        return None
+    if parser == "vessel":
+        name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
+        return (name, extra) if sum(ch.isalpha() for ch in name) >= 3 else None
+    if parser in ("text", "party", "place", "block"):
+        value = normalize.clean_text(text)
+        # A value starts with a letter or digit (or an opening quote): "_] not covered" is a
+        # misread checkbox, not a place.
+        if (
+            not value
+            or sum(ch.isalpha() for ch in value) < 2
+            or not (value[0].isalnum() or value[0] in "\"'(“‘")
+        ):
+            return None
+        return value, extra
+    raise ValueError(f"unknown parser {parser!r}")
+
+
+# ---------------------------------------------------------------- label anchoring
+
+
+@dataclass(frozen=True)
+class _LabelHit:
+    field: str
+    parser: str
+    priority: int
+    start: int
+    end: int
+
+
+def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
+    """Label matches in one cell; a label inside a longer label of another field is dropped."""
+    hits = []
+    for tpl in templates:
+        for prio, rx in enumerate(tpl.labels):
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    hits.append(_LabelHit(tpl.name, tpl.parser, prio, m.start(), m.end()))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_LabelHit] = []
+    for h in hits:
+        if any(k.start <= h.start < k.end and k.field != h.field for k in kept):
+            continue
+        # A label starts its cell or is followed by a colon; the same words inside a value
+        # or a sentence ("freight payable at DESTINATION") are not a label.
+        if h.start > 2 and not text[h.end :].lstrip().startswith((":", "：")):
+            continue
+        kept.append(h)
+    return kept
+
+
+def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
+    """A cell holding only a label: the cells under it are its values."""
+    hits = _label_hits(cell.text, templates)
+    return bool(hits) and hits[0].start <= 2 and not cell.text[hits[-1].end :].strip(_SEPARATORS)
+
+
+def _starts_with_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
+    return any(h.start <= 1 for h in _label_hits(cell.text, templates))
+
+
+def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> dict:
+    box = union_box(w.box for w in words) if words else None
+    conf = min((w.conf for w in words), default=0.0)
+    return {"page": page, "box": box, "confidence": conf, "raw": text, "method": method}
+
+
+def _block_below(rows: list[Row], row: Row, cell: Cell, templates) -> list[Cell]:
+    """Cells under a block label (remarks, disclosures) until the next label or a gap."""
+    out: list[Cell] = []
+    current = cell
+    current_row = row
+    for _ in range(8):
+        below = cell_below(rows, current_row, current, max_rows=1)
+        if below is None or _starts_with_label(below, templates):
+            break
+        out.append(below)
+        current, current_row = below, rows[below.row]
+    return out
+
+
+def _candidates(
+    pages: list[PageText], templates: tuple[FieldTemplate, ...]
+) -> Iterable[tuple[_LabelHit, str, dict]]:
+    """Every (label, value text, source) the layout offers, in page order."""
+    for page in pages:
+        rows = build_rows(page)
+        for row in rows:
+            for ci, cell in enumerate(row.cells):
+                span = _Span(cell.words, page.number)
+                text = span.text
+                hits = _label_hits(text, templates)
+                for hi, hit in enumerate(hits):
+                    end = hits[hi + 1].start if hi + 1 < len(hits) else len(text)
+                    # Several hits of one label region (two fields' labels side by side) share
+                    # the value only if nothing stands between them.
+                    rest = text[hit.end : end]
+                    if rest.strip(_SEPARATORS):
+                        words = span.sub(hit.end, end)
+                        value_text = rest
+                        if hit.parser == "block":
+                            more = _block_below(rows, row, cell, templates)
+                            value_text = " ".join([rest] + [c.text for c in more])
+                            words = words + tuple(w for c in more for w in c.words)
+                        yield hit, value_text, _value_from(words, rest, page.number, page.method)
+                        continue
+                    if hi + 1 < len(hits):
+                        continue
+                    nxt = row.cells[ci + 1] if ci + 1 < len(row.cells) else None
+                    above = cell_above(rows, row, nxt) if nxt is not None else None
+                    if above is not None and _is_bare_label(above, templates):
+                        nxt = None  # the value of the label over it, in a grid of columns
+                    if nxt is not None and not _starts_with_label(nxt, templates):
+                        yield (
+                            hit,
+                            nxt.text,
+                            _value_from(nxt.words, nxt.text, page.number, page.method),
+                        )
+                    below = cell_below(rows, row, cell)
+                    if below is not None and not _starts_with_label(below, templates):
+                        value_text = below.text
+                        words = below.words
+                        if hit.parser == "block":
+                            more = _block_below(rows, row, cell, templates)
+                            value_text = " ".join(c.text for c in more) or below.text
+                            words = tuple(w for c in more for w in c.words) or below.words
+                        yield (
+                            hit,
+                            value_text,
+                            _value_from(words, below.text, page.number, page.method),
+                        )
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = None) -> Extraction:
+    """Every field a document of type ``dtype`` states, with its source."""
+    tpl = doctype_templates().get(dtype)
+    notes: list[str] = []
+    values: dict[str, Value] = {}
+    vin_candidates: list[Value] = []
+    if tpl is None or not pages:
+        return Extraction(values, vin_candidates, notes)
+    ctx = {"day_first": _day_first(pages), "mandatory_check": None}
+    whole = "\n".join(p.text for p in pages)
+    if re.search(r"\bJPY\b|円|¥\s*\d{1,3}(?:,\d{3}){2,}", whole):
+        ctx["currency_hint"] = "JPY"
+    elif re.search(r"\bCNY\b|\bRMB\b|人民币|元", whole):
+        ctx["currency_hint"] = "CNY"
+
+    for hit, text, src in _candidates(pages, tpl.fields):
+        parsed = parse_value(hit.parser, text, ctx)
+        if parsed is None:
+            continue
+        value, extra = parsed
+        if hit.field == "vin" and value is None:
+            if "chassis_number" in extra and "chassis_number" not in values:
+                values["chassis_number"] = Value(
+                    extra["chassis_number"], **src, rank=(hit.priority,)
+                )
+            continue
+        rank = (hit.priority, src["page"])
+        val = Value(value, **src, extra=extra, rank=rank)
+        if hit.field == "vin":
+            reading: VinReading = extra["reading"]
+            val.raw = reading.raw
+            val.corrections = list(reading.corrections)
+            vin_candidates.append(val)
+        current = values.get(hit.field)
+        if current is None or rank < current.rank:
+            values[hit.field] = val
+
+    _vin_from_free_text(pages, dtype, values, vin_candidates, ctx)
+    if reread is not None:
+        _reread_vin(values, vin_candidates, reread, ctx, notes)
+    _unlabelled(pages, dtype, values, ctx)
+    _fold_extras(values)
+    allowed = stated_fields(dtype)
+    values = {k: v for k, v in values.items() if k in allowed}
+    vin_candidates.sort(key=_vin_rank)
+    return Extraction(values, vin_candidates, notes)
+
+
+def _vin_rank(v: Value) -> tuple:
+    reading: VinReading = v.extra["reading"]
+    return (not reading.check_digit_ok, v.rank or (9,), -v.confidence, len(v.corrections))
+
+
+def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
+    """A VIN printed without a label (goods description, plate photo): scan the text."""
+    for page in pages:
+        for row in build_rows(page):
+            span = _Span(tuple(w for c in row.cells for w in c.words), page.number)
+            for reading in find_vins(span.text, mandatory_check=ctx.get("mandatory_check")):
+                words = span.sub(*reading.span)
+                src = _value_from(words, reading.raw, page.number, page.method)
+                src["raw"] = reading.raw
+                val = Value(
+                    reading.vin,
+                    **src,
+                    corrections=list(reading.corrections),
+                    extra={"reading": reading},
+                    rank=(50, page.number),
+                )
+                if not any(c.value == val.value for c in vin_candidates):
+                    vin_candidates.append(val)
+                    if "vin" not in values:
+                        values["vin"] = val
+    if "vin" not in values and "chassis_number" not in values:
+        for page in pages:
+            found = find_chassis_numbers(page.text)
+            if found:
+                values["chassis_number"] = Value(
+                    found[0], page.number, None, 0.0, found[0], page.method, rank=(50,)
+                )
+                break
+
+
+def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
+    """Re-read the VIN region of an OCR page with a VIN character whitelist (psm 7).
+
+    The main pass reads whole pages; the VIN is where a misread costs most, so its region is
+    read again as one line restricted to VIN characters, and the readings are compared.
+    """
+    current = values.get("vin")
+    if current is None or current.method != "ocr" or current.box is None:
+        return
+    x0, y0, x1, y1 = current.box
+    words = reread(current.page, (x0, y0, x1, y1), "vin")
+    text = "".join(w.text for w in words)
+    if not words:
+        return
+    reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
+    if reading is None:
+        found = find_vins(text)
+        reading = found[0] if found else None
+    if reading is None:
+        notes.append(f"VIN re-read gave no VIN ({text!r})")
+        return
+    conf = min(w.conf for w in words)
+    val = Value(
+        reading.vin,
+        current.page,
+        union_box(w.box for w in words),
+        conf,
+        reading.raw,
+        "ocr",
+        corrections=list(reading.corrections),
+        extra={"reading": reading},
+        rank=current.rank,
+    )
+    vin_candidates.append(val)
+    first: VinReading = current.extra["reading"]
+    if reading.vin == current.value:
+        current.confidence = max(current.confidence, conf)
+        notes.append("VIN re-read agrees")
+        return
+    better = (reading.check_digit_ok and not first.check_digit_ok) or (
+        reading.check_digit_ok == first.check_digit_ok and conf > current.confidence
+    )
+    notes.append(
+        f"VIN re-read {reading.vin} vs {current.value}: kept {'re-read' if better else 'first'}"
+    )
+    if better:
+        values["vin"] = val
+
+
+def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> None:
+    allowed = stated_fields(dtype)
+    text = "\n".join(p.text for p in pages)
+    if "container_numbers" in allowed:
+        found = container_check.find_containers(text)
+        if found:
+            stated = list(dict.fromkeys(c for c, _ in found))
+            values["container_numbers"] = Value(
+                stated,
+                pages[0].number,
+                None,
+                1.0,
+                ", ".join(stated),
+                pages[0].method,
+                rank=(50,),
+            )
+    if "mileage_entries" in allowed:
+        entries = _mileage_entries(pages, ctx)
+        if entries:
+            values["mileage_entries"] = Value(
+                entries,
+                pages[0].number,
+                None,
+                1.0,
+                f"{len(entries)} dated readings",
+                pages[0].method,
+                rank=(50,),
+            )
+    if "model_year" in allowed and "model_year" not in values:
+        for page in pages:
+            for m in _YEAR_MAKE.finditer(page.text):
+                if normalize.normalize_make(m.group(2)):
+                    values["model_year"] = Value(
+                        int(m.group(1)),
+                        page.number,
+                        None,
+                        1.0,
+                        m.group(0),
+                        page.method,
+                        rank=(50,),
+                    )
+                    break
+            if "model_year" in values:
+                break
+
+
+def _mileage_entries(pages: list[PageText], ctx) -> list[dict]:
+    """Dated odometer readings from a service history table, in the order printed."""
+    unit = "km"
+    out = []
+    for page in pages:
+        for row in build_rows(page):
+            text = row.text
+            low = text.lower()
+            if (
+                "mile" in low
+                and ("odometer" in low or "mileage" in low)
+                and not re.search(r"\d", text)
+            ):
+                unit = "miles"
+            dates = normalize.find_dates(text, day_first=ctx.get("day_first"))
+            if not dates:
+                continue
+            when, raw, offset = dates[0]
+            rest = text[:offset] + " " + text[offset + len(raw) :]
+            km = None
+            for m in re.finditer(
+                r"(\d{1,3}(?:[,.\s]\d{3})+|\d{3,7})\s*(km|kms|miles|mi)?\b", rest, re.I
+            ):
+                number = m.group(1)
+                given = (m.group(2) or unit).lower()
+                km = normalize.parse_km(f"{number} {'miles' if given.startswith('mi') else 'km'}")
+                if km is not None:
+                    break
+            if km is not None:
+                out.append({"date": when.isoformat(), "odometer_km": km})
+    return out
+
+
+def _fold_extras(values: dict[str, Value]) -> None:
+    """Values that come with another field: a price's currency, a displacement's precision."""
+    price = values.get("price")
+    if price is not None and "currency" in price.extra:
+        values["currency"] = Value(
+            price.extra["currency"],
+            price.page,
+            price.box,
+            price.confidence,
+            price.raw,
+            price.method,
+            rank=price.rank,
+        )
+    disp = values.get("engine_displacement_cc")
+    if disp is not None and "precision" in disp.extra:
+        values["engine_displacement_precision_cc"] = Value(
+            disp.extra["precision"],
+            disp.page,
+            disp.box,
+            disp.confidence,
+            disp.raw,
+            disp.method,
+            rank=disp.rank,
+        )

@@ -1,0 +1,297 @@
+"""The one module that runs Tesseract (compare OCRmyPDF's ``_exec/tesseract.py``).
+
+Tesseract runs through pytesseract's ``image_to_data`` (TSV), one process per call, with
+
+* ``OMP_THREAD_LIMIT=1`` in the child's environment: Tesseract's own OpenMP threads were
+  measured burning several times the CPU for the same page; we parallelise across pages and
+  documents instead;
+* a per-call timeout (:class:`OcrTimeout`), and every failure re-raised as :class:`OcrError`;
+* its TSV output checked before it becomes :class:`~extractors.page.Word` objects.
+
+:class:`TesseractReader` cleans a page up (:func:`extractors.preprocess.clean_page`), reads
+it, and when the read is poor asks Tesseract's orientation detection (OSD) whether the page
+is upside down or sideways, so upright pages never pay for OSD. It keeps the cleaned page so
+that a caller can re-read a region (:meth:`TesseractReader.reread`), e.g. a VIN with a
+character whitelist.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+import pytesseract.pytesseract as _pt
+
+from extractors.page import Box, PageText, Word
+from extractors.preprocess import clean_page, rotate_quadrant
+
+log = logging.getLogger(__name__)
+
+# psm 3 (automatic layout) read the synthetic and real documents best (benchmark).
+MAIN_PSM = 3
+VIN_WHITELIST = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+# Below this (length-weighted mean confidence, 0..1) a read counts as poor and OSD is asked.
+POOR_READ = 0.70
+# OSD's orientation confidence needed before its rotation is tried.
+OSD_MIN_CONF = 1.0
+# Crops for reread: grown by this margin (fraction of the box height, plus pixels) and
+# enlarged until the box is at least this tall.
+REREAD_MARGIN = 0.3
+REREAD_MIN_HEIGHT = 60
+REREAD_MAX_SCALE = 4.0
+REREAD_PAD = 12
+
+_TSV_COLUMNS = (
+    "level", "page_num", "block_num", "par_num", "line_num", "word_num",
+    "left", "top", "width", "height", "conf", "text",
+)
+
+
+class OcrError(RuntimeError):
+    """Tesseract is missing, lacks a language, failed, or produced unreadable output."""
+
+
+class OcrTimeout(OcrError):
+    """Tesseract did not finish within the allowed time (the process was killed)."""
+
+
+class _ChildEnvironment(Mapping[str, str]):
+    """The current environment, as Tesseract's child process sees it: single-threaded."""
+
+    overrides = {"OMP_THREAD_LIMIT": "1"}
+
+    def _merged(self) -> dict[str, str]:
+        return {**os.environ, **self.overrides}
+
+    def __getitem__(self, key: str) -> str:
+        return self._merged()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._merged())
+
+    def __len__(self) -> int:
+        return len(self._merged())
+
+
+# pytesseract hands its module-level ``environ`` to every Popen; ours adds the limit for the
+# child only, leaving this process's environment untouched.
+_pt.environ = _ChildEnvironment()
+
+
+def version() -> str:
+    """The Tesseract version string, e.g. ``"5.3.0"``."""
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
+    except OSError as exc:
+        raise OcrError(f"tesseract --version failed: {exc}") from exc
+
+
+def available_languages() -> set[str]:
+    try:
+        return set(pytesseract.get_languages())
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
+
+
+def _write_image(image: np.ndarray, directory: str) -> str:
+    # Uncompressed-ish PNG: Leptonica reads it and writing costs a few milliseconds.
+    path = str(Path(directory) / "page.png")
+    if not cv2.imwrite(path, image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
+        raise OcrError("could not write the page image for tesseract")
+    return path
+
+
+def _call(func, image: np.ndarray, *, lang: str, config: str, timeout_s: float) -> str:
+    """Run one pytesseract function on ``image``; our errors for all of its failures."""
+    if image.size == 0:
+        raise OcrError("empty image given to tesseract")
+    with tempfile.TemporaryDirectory(prefix="ocr_") as tmp:
+        path = _write_image(image, tmp)
+        try:
+            return func(path, lang=lang, config=config, timeout=timeout_s)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise OcrError(
+                f"the tesseract program is not installed or not on PATH: {exc}"
+            ) from exc
+        except pytesseract.TesseractError as exc:
+            raise OcrError(f"tesseract failed (status {exc.status}): {exc.message}") from exc
+        except RuntimeError as exc:
+            # pytesseract signals a killed, timed-out process with a bare RuntimeError.
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(f"tesseract took longer than {timeout_s:g} s") from exc
+            raise OcrError(f"tesseract failed: {exc}") from exc
+
+
+def parse_tsv(tsv: str, *, offset: tuple[float, float] = (0.0, 0.0), scale: float = 1.0,
+              ) -> list[Word]:
+    """Words of a Tesseract TSV, boxes mapped by ``(x / scale + dx, y / scale + dy)``.
+
+    Empty words and rows without a confidence (-1: layout rows) are dropped.
+    """
+    lines = tsv.splitlines()
+    if not lines:
+        raise OcrError("tesseract produced no TSV output")
+    header = tuple(lines[0].split("\t"))
+    if header != _TSV_COLUMNS:
+        raise OcrError(f"unexpected tesseract TSV header: {lines[0][:200]!r}")
+    dx, dy = offset
+    words: list[Word] = []
+    for n, row in enumerate(lines[1:], start=2):
+        cells = row.split("\t")
+        if len(cells) == len(_TSV_COLUMNS) - 1:
+            cells.append("")  # a trailing empty text cell may be cut off
+        if len(cells) != len(_TSV_COLUMNS):
+            raise OcrError(f"malformed tesseract TSV row {n}: {row[:200]!r}")
+        text = cells[11].strip()
+        try:
+            conf = float(cells[10])
+            block, par, line = int(cells[2]), int(cells[3]), int(cells[4])
+            left, top, width, height = (int(c) for c in cells[6:10])
+        except ValueError as exc:
+            raise OcrError(f"malformed tesseract TSV row {n}: {row[:200]!r}") from exc
+        if not text or conf < 0:
+            continue
+        box: Box = (
+            left / scale + dx,
+            top / scale + dy,
+            (left + width) / scale + dx,
+            (top + height) / scale + dy,
+        )
+        words.append(Word(text, box, max(0.0, min(1.0, conf / 100.0)), (block, par, line)))
+    return words
+
+
+def read_quality(words: list[Word]) -> float:
+    """Length-weighted mean confidence of the words holding letters or digits (0..1)."""
+    total = weight = 0.0
+    for w in words:
+        n = sum(ch.isalnum() for ch in w.text)
+        total += n * w.conf
+        weight += n
+    return total / weight if weight else 0.0
+
+
+_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+class TesseractReader:
+    """Reads page images with Tesseract after OpenCV clean-up.
+
+    Not thread-safe: it keeps the last cleaned page for :meth:`reread`. Use one reader per
+    worker.
+    """
+
+    def __init__(self, languages: str = "eng", timeout_s: float = 60.0) -> None:
+        version()  # a clear OcrError now if tesseract is missing
+        missing = [lang for lang in languages.split("+") if lang not in available_languages()]
+        if missing or not languages:
+            raise OcrError(
+                f"tesseract language data missing: {', '.join(missing) or '(none given)'} "
+                f"(installed: {', '.join(sorted(available_languages()))})"
+            )
+        self.languages = languages
+        self.timeout_s = timeout_s
+        self.psm = MAIN_PSM
+        self.last_image: np.ndarray | None = None
+
+    # -- passes ------------------------------------------------------------------------
+
+    def _data(self, image: np.ndarray, *, psm: int, extra: str = "", **kw) -> list[Word]:
+        tsv = _call(
+            pytesseract.image_to_data, image, lang=self.languages,
+            config=f"--psm {psm} {extra}".strip(), timeout_s=self.timeout_s,
+        )
+        return parse_tsv(tsv, **kw)
+
+    def osd(self, image: np.ndarray) -> tuple[int, float] | None:
+        """Tesseract's clockwise rotation that makes ``image`` upright, with its confidence;
+        None when OSD cannot tell (too few characters)."""
+        try:
+            out = _call(pytesseract.image_to_osd, image, lang="osd", config="--psm 0",
+                        timeout_s=self.timeout_s)
+        except OcrTimeout:
+            raise
+        except OcrError as exc:
+            log.debug("osd gave no answer: %s", exc)
+            return None
+        rot, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
+        if not rot or not conf:
+            return None
+        return int(rot.group(1)) % 360, float(conf.group(1))
+
+    # -- public ------------------------------------------------------------------------
+
+    def read(self, image: np.ndarray, *, page_number: int, key: str = "") -> PageText:
+        """Clean up and read one page image (BGR or grayscale). ``key`` is ignored here."""
+        del key
+        cleaned, notes = clean_page(image)
+        words = self._data(cleaned, psm=self.psm)
+        quality = read_quality(words)
+        notes.append(f"tesseract psm {self.psm}: {len(words)} words, quality {quality:.2f}")
+        if quality < POOR_READ:
+            cleaned, words, quality = self._try_orientation(cleaned, words, quality, notes)
+        self.last_image = cleaned
+        h, w = cleaned.shape[:2]
+        return PageText(page_number, float(w), float(h), words, "ocr", "px", notes)
+
+    def _try_orientation(self, cleaned, words, quality, notes):
+        found = self.osd(cleaned)
+        if found is None:
+            candidates = [180]
+            notes.append("osd: no answer; trying 180 deg")
+        else:
+            rot, conf = found
+            notes.append(f"osd: rotate {rot} deg (confidence {conf:.1f})")
+            candidates = [rot] if rot and conf >= OSD_MIN_CONF else []
+        for rot in candidates:
+            turned = rotate_quadrant(cleaned, rot)
+            alt = self._data(turned, psm=self.psm)
+            alt_q = read_quality(alt)
+            notes.append(
+                f"tesseract psm {self.psm} after rotating {rot} deg: {len(alt)} words, "
+                f"quality {alt_q:.2f}"
+            )
+            if alt_q > quality:
+                notes.append(f"orientation: kept the {rot} deg rotation")
+                cleaned, words, quality = turned, alt, alt_q
+        return cleaned, words, quality
+
+    def reread(
+        self, box: Box, *, psm: int = 7, whitelist: str | None = None,
+        image: np.ndarray | None = None,
+    ) -> list[Word]:
+        """Re-read a region of ``image`` (a cleaned page this reader returned; default the
+        last one read); boxes come back in that page's pixels."""
+        page = self.last_image if image is None else image
+        if page is None:
+            raise OcrError("reread called before any page was read")
+        ph, pw = page.shape[:2]
+        x0, y0, x1, y1 = box
+        bh = max(1.0, y1 - y0)
+        m = REREAD_MARGIN * bh + 4
+        cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
+        cx1, cy1 = min(pw, int(np.ceil(x1 + m))), min(ph, int(np.ceil(y1 + m)))
+        if cx1 <= cx0 or cy1 <= cy0:
+            raise OcrError(f"reread box {box} lies outside the page ({pw}x{ph})")
+        crop = page[cy0:cy1, cx0:cx1]
+        scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / bh))
+        if scale > 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        pad = REREAD_PAD
+        border = 255 if crop.ndim == 2 else (255, 255, 255)
+        crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=border)
+        extra = f"-c tessedit_char_whitelist={whitelist}" if whitelist else ""
+        return self._data(
+            crop, psm=psm, extra=extra,
+            offset=(cx0 - pad / scale, cy0 - pad / scale), scale=scale,
+        )

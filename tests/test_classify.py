@@ -1,0 +1,62 @@
+import pytest
+
+from extractors.classify import classify
+from tests.pages import page
+from verifier.models import DocType
+
+TITLES = [
+    ("VEHICLE PURCHASE CONTRACT", ["Seller: A", "Buyer: B"], DocType.purchase_contract),
+    ("购车合同 / Vehicle Purchase Contract", ["甲方", "乙方"], DocType.purchase_contract),
+    ("机动车登记证书 / Motor Vehicle Registration Certificate", ["Owner: X"],
+     DocType.registration_certificate),
+    ("CERTIFICAT D'IMMATRICULATION", ["A AB-123-CD B 05/01/1998"],
+     DocType.registration_certificate),
+    ("Technical Specification Sheet", ["Wheelbase: 2720 mm", "Kerb Weight: 1750 kg"],
+     DocType.spec_sheet),
+    ("Service History", ["Oil change", "Workshop: Dealer"], DocType.mileage_record),
+    ("Mileage Certification", ["We certify the odometer"], DocType.mileage_certificate),
+    ("PRE-SHIPMENT INSPECTION REPORT", ["Inspector: J", "Exterior: no defects"],
+     DocType.inspection_report),
+    ("Certificate of Conformity", ["SONCAP", "complies with standards"],
+     DocType.compliance_certificate),
+    ("出口许可证 / EXPORT LICENCE", ["Exporter: X", "Licence No.: 1"], DocType.export_license),
+    ("BILL OF LADING", ["Shipper:", "Consignee:", "Notify Party"], DocType.bill_of_lading),
+    ("Seller's Declaration", ["I declare no accident"], DocType.seller_declaration),
+    ("VIN Verification", ["Made in China"], DocType.vin_verification),
+]
+
+
+@pytest.mark.parametrize("title, body, expected", TITLES, ids=[t[2].value + ":" + t[0][:12]
+                                                              for t in TITLES])
+def test_titles_identify_every_type(title, body, expected):
+    rows = [(60, 200, title)] + [(120 + 15 * i, line) for i, line in enumerate(body)]
+    got = classify([page(*rows)], medium="pdf")
+    assert got.type is expected, got
+    assert got.confidence >= 0.5
+
+
+def test_a_title_mentioned_in_the_body_does_not_outweigh_the_real_title():
+    p = page((60, 200, "PRE-SHIPMENT INSPECTION REPORT"), (120, "Inspector: J. Smith"),
+             (600, "This report is issued before the Bill of Lading is signed."))
+    assert classify([p], medium="pdf").type is DocType.inspection_report
+
+
+def test_nothing_recognisable_is_unknown_not_a_guess():
+    p = page((60, "Dear Sir, please find attached our price list for spare parts."))
+    got = classify([p], medium="pdf")
+    assert got.type is DocType.unknown and got.confidence < 0.5
+
+
+def test_an_image_with_no_legible_text_is_a_photo():
+    p = page((300, "~ ,"), method="ocr")
+    assert classify([p], medium="image").type is DocType.photo
+
+
+def test_an_image_with_a_vin_and_little_text_is_a_vin_plate():
+    p = page((100, "MANUFACTURED BY BYD AUTO CO., LTD"), (120, "VIN LGXCE4CB8N0012345"),
+             (140, "MADE IN CHINA"), method="ocr")
+    assert classify([p], medium="image").type is DocType.vin_verification
+
+
+def test_video_is_classified_by_medium():
+    assert classify([], medium="video").type is DocType.video

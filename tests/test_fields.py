@@ -1,0 +1,148 @@
+"""Field extraction on laid-out pages: every layout issuers use, and the sources kept."""
+
+import datetime as dt
+
+from extractors.fields import extract
+from tests.pages import page
+from verifier.models import DocType
+
+
+def _values(pages, dtype):
+    ex = extract(pages, dtype)
+    return {k: v.value for k, v in ex.values.items()}, ex
+
+
+def test_label_colon_value_lines():
+    p = page((60, "VEHICLE PURCHASE CONTRACT"),
+             (100, "Contract No.: SC-2024-0312"),
+             (115, "Date: 12 Mar 2024"),
+             (130, "Seller: Shenzhen Auto Export Co., Ltd."),
+             (145, "Buyer: Lagos Motors Ltd"),
+             (160, "VIN: LGXCE4CB8N0012345"),
+             (175, "Make: BYD Auto"),
+             (190, "Model: Atto 3"),
+             (205, "Model Year: 2022"),
+             (220, "Odometer: 18,250 km"),
+             (235, "Engine Displacement: 1.5L"),
+             (250, "Fuel Type: Plug-in Hybrid"),
+             (265, "Transmission: DCT"),
+             (280, "Colour: Pearl White"),
+             (295, "Total Price: USD 23,500.00"))
+    got, ex = _values([p], DocType.purchase_contract)
+    assert got["vin"] == "LGXCE4CB8N0012345"
+    assert got["document_number"] == "SC-2024-0312"
+    assert got["issue_date"] == dt.date(2024, 3, 12)
+    assert got["seller"] == "Shenzhen Auto Export Co., Ltd."
+    assert got["buyer"] == "Lagos Motors Ltd"
+    assert got["make"] == "BYD"
+    assert got["model"] == "Atto 3"
+    assert got["model_year"] == 2022
+    assert got["odometer_km"] == 18250
+    assert got["engine_displacement_cc"] == 1500
+    assert got["engine_displacement_precision_cc"] == 100
+    assert got["fuel_type"] == "phev"
+    assert got["transmission"] == "dct"
+    assert got["color"] == "pearl white"
+    assert got["price"] == 23500.0 and got["currency"] == "USD"
+    src = ex.values["vin"]
+    assert src.page == 1 and src.raw == "LGXCE4CB8N0012345" and src.box is not None
+
+
+def test_table_label_cell_then_value_cell():
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"),
+             (100, 50, "Vehicle Identification Number"), (100, 260, "LGXCE4CB8N0012345"),
+             (115, 50, "Date of First Registration"), (115, 260, "2019-05-14"),
+             (130, 50, "Registered Owner"), (130, 260, "Zhang Wei"))
+    got, _ = _values([p], DocType.registration_certificate)
+    assert got["vin"] == "LGXCE4CB8N0012345"
+    assert got["first_registration_date"] == dt.date(2019, 5, 14)
+    assert got["owner"] == "Zhang Wei"
+
+
+def test_label_above_value_grid_like_a_bill_of_lading():
+    p = page((60, 350, "BILL OF LADING"),
+             (100, 50, "Shipper:"), (100, 300, "Port of loading:"),
+             (114, 50, "GLOBAL FREIGHT SOLUTIONS INC."), (114, 300, "SHANGHAI, CHINA"),
+             (140, 50, "Ocean vessel:"), (140, 300, "Port of discharge:"),
+             (154, 50, "GLOBAL VOYAGER V-202"), (154, 300, "LOS ANGELES, USA"),
+             (180, 50, "FFAU1234567/40'HQ/CFS-CFS 1 UNIT USED BYD ATTO 3 VIN LGXCE4CB8N0012345"),
+             (200, 300, "SHIPPED ON BOARD:"), (214, 300, "30. SEP. 2022"))
+    got, _ = _values([p], DocType.bill_of_lading)
+    assert got["shipper"] == "GLOBAL FREIGHT SOLUTIONS INC."
+    assert got["port_of_loading"] == "SHANGHAI, CHINA"
+    assert got["port_of_discharge"] == "LOS ANGELES, USA"
+    assert got["vessel"] == "GLOBAL VOYAGER"
+    assert got["shipped_on_board_date"] == dt.date(2022, 9, 30)
+    assert got["container_numbers"] == ["FFAU1234567"]
+    assert got["vin"] == "LGXCE4CB8N0012345"
+
+
+def test_two_pairs_per_row_do_not_bleed_into_each_other():
+    p = page((60, "VEHICLE INSPECTION REPORT"),
+             (100, 50, "Make: Toyota"), (100, 300, "Model: Land Cruiser Prado"),
+             (115, 50, "Mileage: 28,100 miles"), (115, 300, "Fuel: Diesel"),
+             (130, 50, "Date of Inspection: March 12, 2024"))
+    got, _ = _values([p], DocType.inspection_report)
+    assert got["make"] == "Toyota"
+    assert got["model"] == "Land Cruiser Prado"
+    assert got["odometer_km"] == round(28100 * 1.609344)
+    assert got["fuel_type"] == "diesel"
+    assert got["inspection_date"] == dt.date(2024, 3, 12)
+
+
+def test_a_bare_date_means_what_the_document_type_says():
+    lines = [(60, "PRE-SHIPMENT INSPECTION REPORT"), (100, "Date: 2024-03-12"),
+             (115, "Date of Issue: 2024-03-14")]
+    got, _ = _values([page(*lines)], DocType.inspection_report)
+    assert got["inspection_date"] == dt.date(2024, 3, 12)
+    assert got["issue_date"] == dt.date(2024, 3, 14)
+
+
+def test_a_longer_label_wins_over_a_shorter_one_inside_it():
+    # "Model Year" must not be read as the model, nor "Date of First Registration" as a date
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"),
+             (100, "Model Year: 2021"), (115, "Model: Camry"),
+             (130, "Date of First Registration: 14.05.2019"))
+    got, _ = _values([p], DocType.registration_certificate)
+    assert got["model_year"] == 2021 and got["model"] == "Camry"
+    assert got["first_registration_date"] == dt.date(2019, 5, 14)
+    assert "issue_date" not in got
+
+
+def test_ocr_corrections_are_recorded_beside_the_raw_text():
+    p = page((60, "SPECIFICATION SHEET"), (100, "VIN: LGXCE4CB8NOO12345"), method="ocr")
+    _, ex = _values([p], DocType.spec_sheet)
+    vin = ex.values["vin"]
+    assert vin.value == "LGXCE4CB8N0012345"
+    assert vin.raw == "LGXCE4CB8NOO12345"
+    assert vin.corrections == ["O→0 at 11", "O→0 at 12"]
+
+
+def test_service_history_rows_become_mileage_entries():
+    p = page((60, "SERVICE HISTORY RECORD"),
+             (100, 50, "Date"), (100, 200, "Odometer (km)"), (100, 350, "Work performed"),
+             (115, 50, "2021-04-02"), (115, 200, "5,020"), (115, 350, "First service"),
+             (130, 50, "2022-03-28"), (130, 200, "15,480"), (130, 350, "Oil change"))
+    got, _ = _values([p], DocType.mileage_record)
+    assert got["mileage_entries"] == [{"date": "2021-04-02", "odometer_km": 5020},
+                                      {"date": "2022-03-28", "odometer_km": 15480}]
+
+
+def test_a_description_line_states_the_model_year():
+    p = page((60, "EXPORT LICENCE"), (100, "Goods: 2022 BYD Atto 3 passenger car"))
+    got, _ = _values([p], DocType.export_license)
+    assert got["model_year"] == 2022
+
+
+def test_a_japanese_frame_number_is_a_chassis_number_not_a_bad_vin():
+    p = page((60, "EXPORT CERTIFICATE / REGISTRATION CERTIFICATE"),
+             (100, "Chassis No.: GRJ150-0012345"))
+    got, _ = _values([p], DocType.registration_certificate)
+    assert got.get("chassis_number") == "GRJ150-0012345"
+    assert "vin" not in got
+
+
+def test_fields_a_type_does_not_state_are_not_reported():
+    p = page((60, "BILL OF LADING"), (100, "Odometer: 12,000 km"), (115, "Shipper: ACME"))
+    got, _ = _values([p], DocType.bill_of_lading)
+    assert "odometer_km" not in got and got["shipper"] == "ACME"

@@ -1,0 +1,304 @@
+"""Clean-up steps and raster loading on synthetic images (fast, no Tesseract)."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import cv2
+import numpy as np
+import pymupdf
+import pytest
+from PIL import Image
+
+from extractors import preprocess as pp
+from extractors.ocr import OcrError, parse_tsv
+from extractors.raster import (
+    RasterError,
+    RasterLimitError,
+    image_frames,
+    load_image,
+    page_image_dpi,
+    render_pdf_page,
+)
+
+TEXT = [
+    "CERTIFICATE OF VEHICLE REGISTRATION",
+    "Vehicle Identification Number: WVWZZZ1JZXW000001",
+    "First registration 05/01/1998, date of issue 04/12/2009",
+    "Make VOLKSWAGEN, model GOLF IV, petrol, 1595 cc, 187,420 km",
+    "The vehicle described above has been inspected and found to be",
+    "in roadworthy condition, with no structural damage observed.",
+    "Port of loading SHANGHAI, port of discharge LOS ANGELES.",
+]
+
+
+def text_page(dpi: int = 150, lines: int = 14) -> np.ndarray:
+    """A white A4 page of black text, grayscale."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for i in range(lines):
+        page.insert_text((60, 90 + 24 * i), TEXT[i % len(TEXT)], fontname="helv", fontsize=11)
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    doc.close()
+    return img
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    return text_page()
+
+
+# -- deskew ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("angle", [3.0, -2.0, 1.2, -4.5])
+def test_deskew_recovers_known_rotation(page, angle):
+    turned = pp.rotate_small(page, angle)  # counter-clockwise by angle
+    # Turned counter-clockwise, the lines rise to the right: a negative slope.
+    assert pp.estimate_skew(turned) == pytest.approx(-angle, abs=0.5)
+    fixed, note = pp.deskew(turned)
+    assert note
+    assert abs(pp.estimate_skew(fixed)) <= 0.5
+
+
+def test_deskew_leaves_straight_page_alone(page):
+    fixed, note = pp.deskew(page)
+    assert note == ""
+    assert fixed is page
+
+
+def test_deskew_of_blank_page_is_a_no_op():
+    blank = np.full((800, 600), 255, np.uint8)
+    assert pp.deskew(blank) == (blank, "")
+
+
+# -- orientation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quadrant", [90, 270])
+def test_sideways_text_is_detected_and_turned(page, quadrant):
+    sideways = pp.rotate_quadrant(page, quadrant)
+    assert pp.text_runs_vertical(sideways)
+    turned, note = pp.orient(sideways)
+    assert note
+    assert turned.shape == page.shape
+    assert not pp.text_runs_vertical(turned)
+
+
+@pytest.mark.parametrize("quadrant", [0, 180])
+def test_horizontal_text_is_not_turned(page, quadrant):
+    img = pp.rotate_quadrant(page, quadrant)
+    out, note = pp.orient(img)
+    assert note == ""
+    assert out is img
+
+
+# -- perspective ----------------------------------------------------------------------------
+
+
+def photographed(page: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page warped onto a dark desk; the image and the true corners (TL, TR, BR, BL)."""
+    h, w = page.shape
+    out_w, out_h = 1100, 1400
+    corners = np.float32([[130, 90], [980, 60], [1040, 1320], [70, 1290]])
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+    desk = np.full((out_h, out_w), 45, np.uint8)
+    img = cv2.warpPerspective(page, m, (out_w, out_h), dst=desk,
+                              borderMode=cv2.BORDER_TRANSPARENT)
+    return img, corners
+
+
+def test_perspective_finds_the_page_quad(page):
+    img, corners = photographed(page)
+    quad = pp.find_page_quad(img)
+    assert quad is not None
+    assert np.abs(quad - corners).max() < 15  # px, on a 1100 x 1400 photo
+    flat, note = pp.correct_perspective(img)
+    assert note
+    # The flattened sheet has about the page's proportions and is level.
+    assert flat.shape[0] / flat.shape[1] == pytest.approx(page.shape[0] / page.shape[1], rel=0.1)
+    assert abs(pp.estimate_skew(flat)) <= 0.5
+
+
+def test_perspective_does_nothing_on_a_plain_scan(page):
+    assert pp.find_page_quad(page) is None
+    out, note = pp.correct_perspective(page)
+    assert out is page and note == ""
+    # A scan with a dark scanner-lid margin on one side is still not a photo.
+    margin = page.copy()
+    margin[:, :40] = 30
+    assert pp.correct_perspective(margin)[1] == ""
+
+
+# -- illumination, noise, upscale ----------------------------------------------------------
+
+
+def test_shading_is_flattened(page):
+    h, w = page.shape
+    shade = np.linspace(0.45, 1.0, w, dtype=np.float32)[None, :]
+    shaded = (page.astype(np.float32) * shade).astype(np.uint8)
+    flat, note = pp.normalise_illumination(shaded)
+    assert note
+    paper = page > 250
+    assert np.percentile(flat[paper], 5) > 200  # the dark side's paper is white again
+    assert pp.normalise_illumination(page)[1] == ""  # an evenly lit page is left alone
+
+
+def test_median_only_on_noisy_pages(page):
+    assert pp.denoise(page)[1] == ""
+    rng = np.random.default_rng(0)
+    noisy = np.clip(page + rng.normal(0, 30, page.shape), 0, 255).astype(np.uint8)
+    out, note = pp.denoise(noisy)
+    assert note.startswith("denoise")
+    assert pp.noise_level(out) < pp.noise_level(noisy)
+
+
+def test_upscale_triggers_on_small_text_only():
+    small = text_page(dpi=72)
+    out, note = pp.upscale(small)
+    assert note.startswith("upscale")
+    assert out.shape[1] >= 2 * small.shape[1]
+    big = text_page(dpi=300)
+    out, note = pp.upscale(big)
+    assert note == "" and out is big
+
+
+def test_clean_page_on_colour_photo_returns_gray_and_notes(page):
+    img, _ = photographed(page)
+    bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    out, notes = pp.clean_page(bgr)
+    assert out.ndim == 2 and out.dtype == np.uint8
+    assert any(n.startswith("perspective") for n in notes)
+    with pytest.raises(ValueError):
+        pp.clean_page(bgr, skip={"no-such-step"})
+
+
+# -- raster loading ------------------------------------------------------------------------
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` 1-bit pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("side", [100_000, 3_000])
+def test_decompression_bomb_refused_from_header(side):
+    data = png_header_only(side, side)
+    assert len(data) < 200
+    with pytest.raises(RasterLimitError):
+        load_image(data, max_pixels=1_000_000)
+
+
+def jpeg_bytes(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", **kw)
+    return buf.getvalue()
+
+
+def test_truncated_jpeg_is_a_raster_error():
+    img = Image.fromarray(text_page(dpi=50))
+    data = jpeg_bytes(img)
+    assert load_image(data, max_pixels=10**7).shape[2] == 3
+    with pytest.raises(RasterError) as info:
+        load_image(data[: len(data) // 2], max_pixels=10**7)
+    assert not isinstance(info.value, RasterLimitError)
+
+
+def test_garbage_is_a_raster_error():
+    with pytest.raises(RasterError):
+        load_image(b"%PDF-1.7 not an image", max_pixels=10**7)
+
+
+def test_exif_orientation_is_applied():
+    arr = np.full((20, 40, 3), 255, np.uint8)
+    arr[:, :20] = 0  # left half black, as stored
+    img = Image.fromarray(arr)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90 degrees clockwise
+    out = load_image(jpeg_bytes(img, exif=exif, quality=95), max_pixels=10**6)
+    assert out.shape == (40, 20, 3)
+    # Turned clockwise, the stored left half becomes the top half.
+    assert out[:15].mean() < 60 and out[25:].mean() > 200
+
+
+def test_rgba_is_composited_on_white():
+    img = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    out = load_image(buf.getvalue(), max_pixels=100)
+    assert out.shape == (10, 10, 3) and out.min() == 255
+
+
+def test_multi_frame_tiff_yields_every_page():
+    frames = [Image.new("L", (30, 20), v) for v in (0, 128, 255)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    out = list(image_frames(buf.getvalue(), 10_000))
+    assert [f.shape for f in out] == [(20, 30, 3)] * 3
+    assert [int(f.mean()) for f in out] == [0, 128, 255]
+    with pytest.raises(RasterLimitError):
+        list(image_frames(buf.getvalue(), 100))
+
+
+# -- PDF rendering -------------------------------------------------------------------------
+
+
+def test_render_lowers_dpi_to_fit_then_refuses():
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    img = render_pdf_page(page, dpi=200, max_pixels=10**8)
+    assert img.shape == (2339, 1653)
+    notes: list[str] = []
+    img = render_pdf_page(page, dpi=300, max_pixels=1_000_000, notes=notes)
+    assert img.size <= 1_000_000 and img.shape[1] > 595
+    assert notes and "lowered" in notes[0]
+    with pytest.raises(RasterLimitError):
+        render_pdf_page(page, dpi=300, max_pixels=100_000)  # A4 at 72 dpi is 500k
+
+
+def test_page_image_dpi_is_the_scan_resolution():
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    assert page_image_dpi(page) is None
+    scan = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    buf = io.BytesIO()
+    scan.save(buf, "PNG")
+    page.insert_image(page.rect, stream=buf.getvalue())
+    assert page_image_dpi(page) == pytest.approx(150, abs=1)
+
+
+# -- TSV parsing (no Tesseract) ------------------------------------------------------------
+
+HEADER = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+          "\tconf\ttext")
+
+
+def test_parse_tsv_keeps_words_and_maps_boxes():
+    tsv = "\n".join([
+        HEADER,
+        "4\t1\t1\t1\t1\t0\t10\t20\t300\t40\t-1\t",
+        "5\t1\t1\t1\t1\t1\t10\t20\t100\t40\t96.5\tVIN:",
+        "5\t1\t1\t1\t1\t2\t120\t20\t190\t40\t88\tWVWZZZ1JZXW000001",
+        "5\t1\t1\t1\t1\t3\t320\t20\t10\t40\t50\t ",
+    ])
+    words = parse_tsv(tsv, offset=(5, 7), scale=2.0)
+    assert [w.text for w in words] == ["VIN:", "WVWZZZ1JZXW000001"]
+    assert words[0].box == (10.0, 17.0, 60.0, 37.0)
+    assert words[0].conf == pytest.approx(0.965)
+    assert words[1].line_key == (1, 1, 1)
+
+
+@pytest.mark.parametrize("tsv", ["", "not a header\n1\t2", HEADER + "\n5\t1\tx\t1"])
+def test_parse_tsv_rejects_bad_output(tsv):
+    with pytest.raises(OcrError):
+        parse_tsv(tsv)

@@ -1,0 +1,238 @@
+"""extractors.vin_reader: VINs through OCR errors, glued labels and spacing."""
+
+import dataclasses
+import doctest
+import random
+
+import pytest
+
+import extractors.vin_reader
+from checks import vin as vincheck
+from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, read_vin
+
+GOOD = "LGXCE4CB8N0012345"  # check digit 8 computed
+
+
+def test_doctests():
+    assert doctest.testmod(extractors.vin_reader).failed == 0
+
+
+def test_reading_is_frozen():
+    reading = read_vin(GOOD)
+    assert isinstance(reading, VinReading)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading.vin = "X"  # type: ignore[misc]
+
+
+def test_clean_vin():
+    r = read_vin(GOOD)
+    assert (r.vin, r.raw, r.corrections, r.check_digit_ok, r.span) == (
+        GOOD,
+        GOOD,
+        (),
+        True,
+        (0, 17),
+    )
+    assert r.score == 1.0 and r.check_digit_required
+
+
+def test_o_read_as_zero_recorded():
+    r = read_vin("LGXCE4CB8NOO12345")
+    assert r.vin == GOOD
+    assert r.raw == "LGXCE4CB8NOO12345"
+    assert r.corrections == ("O→0 at 11", "O→0 at 12")
+    assert r.check_digit_ok
+    assert r.score < 1.0
+
+
+@pytest.mark.parametrize(
+    "raw, correction",
+    [
+        ("LGXCE4CB8N00I2345", "I→1 at 13"),
+        ("LGXCE4CB8N0Q12345", "Q→0 at 12"),
+        ("L6XCE4CB8N0012345", "6→G at 2"),  # check digit fails, one confusion validates
+        ("LGXCE4CBBN0012345", "B→8 at 9"),
+        ("LGXCE4CB8ND012345", "D→0 at 11"),
+        ("LGXCE4CB8N001Z345", "Z→2 at 14"),
+        ("LGXCE4CB8N001234S", "S→5 at 17"),
+        ("1M8GDM9AXKP04278B", "B→8 at 17"),
+    ],
+)
+def test_single_corrections(raw, correction):
+    r = read_vin(raw)
+    assert r.vin in (GOOD, "1M8GDM9AXKP042788")
+    assert r.corrections == (correction,)
+    assert r.check_digit_ok
+    assert r.raw == raw
+
+
+def test_two_substitutions():
+    r = read_vin("LGXCE4CBBN001Z345")
+    assert r.vin == GOOD
+    assert set(r.corrections) == {"B→8 at 9", "Z→2 at 14"}
+
+
+def test_ambiguous_confusions_are_not_corrected():
+    # 8→B at 8 and 0→D at 12 both validate: never pick one
+    r = read_vin("LGXCE4C88N0012345")
+    assert r.vin == "LGXCE4C88N0012345"
+    assert r.corrections == ()
+    assert not r.check_digit_ok
+
+
+def test_no_confusion_search_where_check_digit_optional():
+    # a European VIN: the check digit is not used, nothing is "corrected" to make it pass
+    r = read_vin("WVWZZZ1JZ3W386753")
+    assert r.vin == "WVWZZZ1JZ3W386753" and r.corrections == ()
+    assert not r.check_digit_ok and not r.check_digit_required
+
+
+def test_mandatory_check_forced_and_disabled():
+    # Japanese VIN with a wrong check digit: corrected only when the check is forced
+    wrong = "JTDBR32E72012345B"
+    assert read_vin(wrong).corrections == ()
+    forced = read_vin(wrong, mandatory_check=True)
+    assert forced.check_digit_required
+    assert read_vin("L6XCE4CB8N0012345", mandatory_check=False).corrections == ()
+
+
+def test_failing_check_digit_is_still_returned():
+    r = read_vin("5YJ3E1EA7KF317000")
+    assert r.vin == "5YJ3E1EA7KF317000"
+    assert not r.check_digit_ok
+    assert r.score < read_vin("5YJ3E1EA2KF317000").score
+
+
+def test_lower_case_upper_cased():
+    r = read_vin("lgxce4cb8n0012345")
+    assert r.vin == GOOD and r.raw == "lgxce4cb8n0012345"
+
+
+@pytest.mark.parametrize(
+    "text, raw",
+    [
+        ("VIN:LGXCE4CB8N0012345", GOOD),
+        ("VIN: LGXCE4CB8N0012345", GOOD),
+        ("VINLGXCE4CB8N0012345", GOOD),
+        ("VINNO.LGXCE4CB8N0012345", GOOD),
+        ("LGXCE4CB8N0012345Engine", GOOD),
+        ("VEHICLEIDENTIFICATIONNUMBERLGXCE4CB8N0012345", GOOD),
+        ("车架号LGXCE4CB8N0012345发动机号", GOOD),
+        ("LGXC E4CB 8N00 12345", "LGXC E4CB 8N00 12345"),
+        ("LGX-CE4CB8N0012345", "LGX-CE4CB8N0012345"),
+        ("VIN No. LGXC E4CB 8N00 12345 Engine 4G15", "LGXC E4CB 8N00 12345"),
+        ("Chassis no LGX CE4CB8N 0012345 COLOR WHITE", "LGX CE4CB8N 0012345"),
+        ("ＬＧＸＣＥ４ＣＢ８Ｎ００１２３４５", "ＬＧＸＣＥ４ＣＢ８Ｎ００１２３４５"),
+    ],
+)
+def test_found_in_context(text, raw):
+    found = find_vins(text)
+    assert [r.vin for r in found] == [GOOD]
+    assert found[0].raw == raw
+    start, end = found[0].span
+    assert text[start:end] == raw
+
+
+def test_glued_label_with_ocr_o():
+    found = find_vins("VIN:LGXCE4CB8NOO12345 2022 BYD")
+    assert found[0].vin == GOOD
+    assert found[0].corrections == ("O→0 at 11", "O→0 at 12")
+
+
+def test_european_vin_glued_to_label():
+    found = find_vins("VINWVWZZZ1JZ3W386753")
+    assert [r.vin for r in found] == ["WVWZZZ1JZ3W386753"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IDENTIFICATIONNUMBER",
+        "VEHICLEIDENTIFICATIONNUMBER",
+        "VEHICLE IDENTIFICATION NUMBER",
+        "CERTIFICATEOFREGISTRATION",
+        "ABCDEFGHJKLMNPRST",  # letters only
+        "12345678901234567",  # digits only
+        "Serial 2024031200123456789",
+        "Seal 1234567 Voyage 024E",
+        "TOTAL 2 UNITS FOB SHANGHAI USD 23 500 00",
+        "B/L No. COSU6283941230 Container CSQU 305438 3",
+        "LGXCE4CB8N001234",  # 16 characters
+        "",
+    ],
+)
+def test_not_vins(text):
+    assert find_vins(text) == []
+
+
+def test_read_vin_on_field_value_with_rest():
+    r = read_vin("LGXCE4CB8N0012345 (see plate)")
+    assert r.vin == GOOD and r.span == (0, 17)
+    assert read_vin("IDENTIFICATIONNUM") is None
+    assert read_vin("none stated") is None
+
+
+def test_ranking_prefers_valid_and_uncorrected():
+    text = "LGXCE4CB9N0012345 / LGXCE4CB8NOO12345 / 1M8GDM9AXKP042788"
+    found = find_vins(text)
+    assert [r.vin for r in found] == ["1M8GDM9AXKP042788", GOOD, "LGXCE4CB9N0012345"]
+    assert not found[-1].check_digit_ok
+
+
+def test_two_vins_glued():
+    found = find_vins(GOOD + "1M8GDM9AXKP042788")
+    assert sorted(r.vin for r in found) == sorted([GOOD, "1M8GDM9AXKP042788"])
+
+
+def test_random_valid_vins_survive_one_ocr_o():
+    rng = random.Random(3779)
+    alphabet = vincheck.ALPHABET
+    for _ in range(200):
+        body = (
+            "L"
+            + "".join(rng.choice(alphabet) for _ in range(12))
+            + "".join(rng.choice("0123456789") for _ in range(4))
+        )
+        number = body[:8] + vincheck.calc_check_digit(body) + body[9:]
+        if number[9] in "0UZ":
+            continue
+        zeros = [i for i, ch in enumerate(number) if ch == "0"]
+        if not zeros:
+            continue
+        i = zeros[0]
+        r = read_vin(number[:i] + "O" + number[i + 1 :])
+        assert r.vin == number and r.corrections == (f"O→0 at {i + 1}",)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("GRJ150-0012345", ["GRJ150-0012345"]),
+        ("Frame No. ZVW30-1234567", ["ZVW30-1234567"]),
+        ("車台番号 NZE161-7012345", ["NZE161-7012345"]),
+        ("nze161 - 7012345", ["NZE161-7012345"]),
+        ("型式 DBA-GRJ150W", []),
+        ("DBA-GRJ150W GRJ150-0012345 GRJ150-0012345", ["GRJ150-0012345"]),
+        ("Invoice INV2024-001234", []),
+        ("Tel 03-1234567", []),
+        ("LGXCE4CB8N0012345", []),
+        ("", []),
+    ],
+)
+def test_find_chassis_numbers(text, expected):
+    assert find_chassis_numbers(text) == expected
+
+
+def test_junk_never_raises():
+    rng = random.Random(17)
+    junk = [None, 17, b"LGXCE4CB8N0012345", "", "x" * 10_000, "9" * 10_000, "\x00" * 40]
+    junk += [(GOOD + " ") * 600]
+    junk += [
+        bytes(rng.randrange(256) for _ in range(64)).decode("utf-8", "replace") for _ in range(100)
+    ]
+    for item in junk:
+        found = find_vins(item)  # type: ignore[arg-type]
+        assert isinstance(found, list)
+        assert all(len(r.vin) == 17 for r in found)
+        read_vin(item)  # type: ignore[arg-type]
+        find_chassis_numbers(item)  # type: ignore[arg-type]
