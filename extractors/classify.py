@@ -53,18 +53,19 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
     head = pages[:3]
     rows = [(p, r) for p in head for r in build_rows(p)]
     body = "\n".join(r.text for _, r in rows)
+    cells = [(page, row, cell) for page, row in rows for cell in row.cells]
     for dtype, tpl in doctype_templates().items():
         title = 0.0
-        for page, row in rows:
-            text = row.text
+        for page, row, cell in cells:
+            text = cell.text.strip()
             for rx in tpl.titles:
                 m = rx.search(text)
                 if not m:
                     continue
                 near_top = page is head[0] and row.box[1] <= page.height * 0.34
-                # A title is most of its line; a sentence that mentions it is not a title.
-                short = len(m.group(0)) >= 0.4 * len(text.strip()) or len(text.split()) <= 8
-                title = max(title, TITLE_TOP if near_top and short else TITLE_BODY)
+                # A title is most of its cell; a sentence that mentions it is not a title.
+                whole = len(m.group(0).strip()) >= 0.5 * len(text)
+                title = max(title, TITLE_TOP if near_top and whole else TITLE_BODY)
         kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
         scores[dtype] = title + min(kw, KEYWORD_CAP)
     return scores

@@ -18,7 +18,13 @@ from checks import container as container_check
 from extractors import normalize
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.page import Box, PageText, Word, union_box
-from extractors.templates import FieldTemplate, doctype_templates, stated_fields
+from extractors.templates import (
+    OTHER,
+    FieldTemplate,
+    doctype_templates,
+    other_labels,
+    stated_fields,
+)
 from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, read_vin
 from verifier.models import DocType
 
@@ -183,9 +189,10 @@ class _LabelHit:
 
 
 def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
-    """Label matches in one cell; a label inside a longer label of another field is dropped."""
+    """Label matches in one cell; a label inside a longer label of another field is dropped,
+    and bilingual neighbours of one field ("车型 Model") become one label."""
     hits = []
-    for tpl in templates:
+    for tpl in (*templates, other_labels()):
         for prio, rx in enumerate(tpl.labels):
             for m in rx.finditer(text):
                 if m.end() > m.start():
@@ -193,12 +200,16 @@ def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[_LabelHit] = []
     for h in hits:
-        if any(k.start <= h.start < k.end and k.field != h.field for k in kept):
-            continue
+        if any(k.start <= h.start < k.end for k in kept):
+            continue  # inside a longer label (of this field or another)
         # A label starts its cell or is followed by a colon; the same words inside a value
         # or a sentence ("freight payable at DESTINATION") are not a label.
-        if h.start > 2 and not text[h.end :].lstrip().startswith((":", "：")):
+        follows_label = kept and not text[kept[-1].end : h.start].strip(" /|")
+        if h.start > 2 and not follows_label and not text[h.end :].lstrip().startswith((":", "：")):
             continue
+        if kept and kept[-1].field == h.field and not text[kept[-1].end : h.start].strip(" /|"):
+            prev = kept.pop()
+            h = _LabelHit(h.field, h.parser, min(prev.priority, h.priority), prev.start, h.end)
         kept.append(h)
     return kept
 
@@ -210,7 +221,7 @@ def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
 
 
 def _starts_with_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
-    return any(h.start <= 1 for h in _label_hits(cell.text, templates))
+    return any(h.start <= 2 for h in _label_hits(cell.text, templates))
 
 
 def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> dict:
@@ -219,70 +230,94 @@ def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> d
     return {"page": page, "box": box, "confidence": conf, "raw": text, "method": method}
 
 
-def _block_below(rows: list[Row], row: Row, cell: Cell, templates) -> list[Cell]:
-    """Cells under a block label (remarks, disclosures) until the next label or a gap."""
-    out: list[Cell] = []
-    current = cell
-    current_row = row
-    for _ in range(8):
-        below = cell_below(rows, current_row, current, max_rows=1)
-        if below is None or _starts_with_label(below, templates):
+def _is_header_row(row: Row, templates) -> bool:
+    """A row of labels only (a grid whose values are in the row below)."""
+    return len(row.cells) >= 2 and all(_is_bare_label(c, templates) for c in row.cells)
+
+
+def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple[str, list[Cell]]:
+    """A free-text value (remarks, disclosures) after or under its label.
+
+    An introduction that ends in a colon ("The Seller declares the following about the
+    vehicle's history of damage and repairs:") belongs to the label; the value is the
+    paragraph after it, ending at a wider line gap or at the next label.
+    """
+    below: list[Cell] = []
+    current, current_row = cell, row
+    for _ in range(12):
+        nxt = cell_below(rows, current_row, current, max_rows=2)
+        if nxt is None or _starts_with_label(nxt, templates):
             break
-        out.append(below)
-        current, current_row = below, rows[below.row]
-    return out
+        below.append(nxt)
+        current, current_row = nxt, rows[nxt.row]
+    parts: list[tuple[str, Cell | None]] = [(rest.strip(), None)] + [(c.text, c) for c in below]
+    start = 0 if parts[0][0] else 1
+    for i, (text, _) in enumerate(parts[:4]):
+        if text.rstrip().endswith((":", "：")):
+            start = i + 1
+            break
+    value: list[str] = []
+    cells: list[Cell] = []
+    previous: Cell | None = None
+    for text, c in parts[start:]:
+        if c is not None and previous is not None:
+            if c.box[1] - previous.box[1] > 1.6 * max(previous.height, 1.0):
+                break  # a new paragraph
+        value.append(text)
+        if c is not None:
+            cells.append(c)
+            previous = c
+        else:
+            previous = cell
+    return " ".join(v for v in value if v), cells
+
+
+def _is_title(text: str, titles) -> bool:
+    text = text.strip()
+    return any((m := rx.search(text)) and len(m.group(0)) >= 0.5 * len(text) for rx in titles)
 
 
 def _candidates(
-    pages: list[PageText], templates: tuple[FieldTemplate, ...]
+    pages: list[PageText], templates: tuple[FieldTemplate, ...], titles=()
 ) -> Iterable[tuple[_LabelHit, str, dict]]:
-    """Every (label, value text, source) the layout offers, in page order."""
+    """Every (label, value text, source) the layout offers, in page order. A title
+    ("Seller Disclosure Statement") holds no label."""
     for page in pages:
         rows = build_rows(page)
         for row in rows:
+            header = _is_header_row(row, templates)
             for ci, cell in enumerate(row.cells):
+                if _is_title(cell.text, titles):
+                    continue
                 span = _Span(cell.words, page.number)
                 text = span.text
-                hits = _label_hits(text, templates)
+                hits = [h for h in _label_hits(text, templates) if h.field != OTHER]
                 for hi, hit in enumerate(hits):
                     end = hits[hi + 1].start if hi + 1 < len(hits) else len(text)
-                    # Several hits of one label region (two fields' labels side by side) share
-                    # the value only if nothing stands between them.
                     rest = text[hit.end : end]
+                    if hit.parser == "block":
+                        value, more = _block(rows, row, cell, rest, templates)
+                        words = span.sub(hit.end, end) + tuple(w for c in more for w in c.words)
+                        if value:
+                            yield hit, value, _value_from(words, value, page.number, page.method)
+                        continue
                     if rest.strip(_SEPARATORS):
                         words = span.sub(hit.end, end)
-                        value_text = rest
-                        if hit.parser == "block":
-                            more = _block_below(rows, row, cell, templates)
-                            value_text = " ".join([rest] + [c.text for c in more])
-                            words = words + tuple(w for c in more for w in c.words)
-                        yield hit, value_text, _value_from(words, rest, page.number, page.method)
+                        yield hit, rest, _value_from(words, rest, page.number, page.method)
                         continue
                     if hi + 1 < len(hits):
                         continue
-                    nxt = row.cells[ci + 1] if ci + 1 < len(row.cells) else None
+                    nxt = row.cells[ci + 1] if ci + 1 < len(row.cells) and not header else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
                     if above is not None and _is_bare_label(above, templates):
                         nxt = None  # the value of the label over it, in a grid of columns
                     if nxt is not None and not _starts_with_label(nxt, templates):
-                        yield (
-                            hit,
-                            nxt.text,
-                            _value_from(nxt.words, nxt.text, page.number, page.method),
-                        )
+                        src = _value_from(nxt.words, nxt.text, page.number, page.method)
+                        yield hit, nxt.text, src
                     below = cell_below(rows, row, cell)
                     if below is not None and not _starts_with_label(below, templates):
-                        value_text = below.text
-                        words = below.words
-                        if hit.parser == "block":
-                            more = _block_below(rows, row, cell, templates)
-                            value_text = " ".join(c.text for c in more) or below.text
-                            words = tuple(w for c in more for w in c.words) or below.words
-                        yield (
-                            hit,
-                            value_text,
-                            _value_from(words, below.text, page.number, page.method),
-                        )
+                        src = _value_from(below.words, below.text, page.number, page.method)
+                        yield hit, below.text, src
 
 
 # ---------------------------------------------------------------- the extractor
@@ -303,7 +338,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     elif re.search(r"\bCNY\b|\bRMB\b|人民币|元", whole):
         ctx["currency_hint"] = "CNY"
 
-    for hit, text, src in _candidates(pages, tpl.fields):
+    for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         parsed = parse_value(hit.parser, text, ctx)
         if parsed is None:
             continue
@@ -420,21 +455,22 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         values["vin"] = val
 
 
+def _cell_value(value, cell: Cell, method: str, raw: str | None = None) -> Value:
+    return Value(value, cell.page, cell.box, cell.conf, raw or cell.text, method, rank=(50,))
+
+
 def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> None:
+    """Fields found without a label: containers, service rows, the vehicle's description
+    line, the issuer's letterhead, and values that name themselves (``Gasoline``, ``1.5L``)."""
     allowed = stated_fields(dtype)
+    method = pages[0].method
     text = "\n".join(p.text for p in pages)
     if "container_numbers" in allowed:
         found = container_check.find_containers(text)
         if found:
             stated = list(dict.fromkeys(c for c, _ in found))
             values["container_numbers"] = Value(
-                stated,
-                pages[0].number,
-                None,
-                1.0,
-                ", ".join(stated),
-                pages[0].method,
-                rank=(50,),
+                stated, pages[0].number, None, 1.0, ", ".join(stated), method, rank=(50,)
             )
     if "mileage_entries" in allowed:
         entries = _mileage_entries(pages, ctx)
@@ -445,25 +481,131 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
                 None,
                 1.0,
                 f"{len(entries)} dated readings",
-                pages[0].method,
+                method,
                 rank=(50,),
             )
-    if "model_year" in allowed and "model_year" not in values:
-        for page in pages:
-            for m in _YEAR_MAKE.finditer(page.text):
-                if normalize.normalize_make(m.group(2)):
-                    values["model_year"] = Value(
-                        int(m.group(1)),
-                        page.number,
-                        None,
-                        1.0,
-                        m.group(0),
-                        page.method,
-                        rank=(50,),
-                    )
-                    break
-            if "model_year" in values:
-                break
+    cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
+    for cell, how in cells:
+        desc = _description(cell.text)
+        if desc:
+            for name, value in desc.items():
+                if name in allowed and name not in values:
+                    values[name] = _cell_value(value, cell, how)
+            break
+    if "issuer" in allowed and "issuer" not in values:
+        head = _letterhead(pages[0], dtype)
+        if head is not None:
+            values["issuer"] = _cell_value(normalize.clean_text(head.text), head, method)
+    for name, value, cell, how in _self_naming(cells, allowed - set(values)):
+        values[name] = _cell_value(value, cell, how)
+
+
+_DESCRIPTION_STOP = frozenset(
+    "passenger car cars vehicle vehicles suv sedan hatchback unit units used new with in "
+    "and for pickup truck van wagon coupe".split()
+)
+
+
+def _description(text: str) -> dict | None:
+    """``2022 BYD Atto 3``: the model year, make and model of a description line."""
+    for m in re.finditer(r"(?<!\d)(19[5-9]\d|20\d\d)\s+(\S.*)", text):
+        words = m.group(2).split()
+        for n in (1, 2, 3):
+            make = normalize.normalize_make(" ".join(words[:n])) if len(words) >= n else None
+            if make:
+                model = []
+                for w in words[n : n + 4]:
+                    if w.lower().strip(",.") in _DESCRIPTION_STOP or w.startswith("("):
+                        break
+                    model.append(w.strip(","))
+                out = {"model_year": int(m.group(1)), "make": make}
+                if model:
+                    out["model"] = " ".join(model)
+                return out
+    return None
+
+
+_ORG = re.compile(
+    r"\b(?:Authority|Bureau|Department|Ministry|Customs|Cent(?:er|re)|Services?|Inspection|"
+    r"Group|Co\.|Company|Corporation|Corp\.|Ltd\.?|Limited|Inc\.?|K\.K\.|LLC|GmbH|S\.A\.|ASA|"
+    r"Agency|Office|Institute|Association|Council|Intertek|SGS|Veritas|CCIC|JEVIC|"
+    r"Administration|Police|Standards|Garage|Motors|Dealer(?:ship)?|Workshop)\b",
+    re.IGNORECASE,
+)
+
+
+def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
+    """The issuing organisation printed at the head of page 1, above or just under the title."""
+    tpl = doctype_templates()[dtype]
+    rows = [r for r in build_rows(page) if r.box[1] <= page.height * 0.35]
+    title = next(
+        (i for i, r in enumerate(rows) if any(rx.search(r.text) for rx in tpl.titles)), None
+    )
+    order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
+    for row in order:
+        for cell in row.cells:
+            t = cell.text
+            if (
+                _ORG.search(t)
+                and not _label_hits(t, tpl.fields)
+                and len(t) <= 90
+                and sum(ch.isdigit() for ch in t) <= 2
+                and cell.conf >= 0.5
+            ):
+                return cell
+    return None
+
+
+_COLOURS = frozenset(
+    "white black silver grey gray red blue green brown beige yellow orange gold purple "
+    "maroon bronze champagne".split()
+)
+_COLOUR_MODIFIERS = frozenset("pearl metallic dark light deep bright matte".split())
+
+
+def _colour(text: str) -> str | None:
+    words = text.lower().split()
+    if (
+        1 <= len(words) <= 3
+        and words[-1] in _COLOURS
+        and all(w in _COLOURS or w in _COLOUR_MODIFIERS for w in words)
+    ):
+        return " ".join(words)
+    return None
+
+
+def _self_naming(cells, wanted: set[str]):
+    """Cells whose whole text can only be one field's value, when the document holds exactly
+    one such value: a label too small or blurred to read does not lose the value beside it."""
+    parsers = {
+        "fuel_type": normalize.parse_fuel,
+        "transmission": normalize.parse_transmission,
+        "color": _colour,
+        "engine_displacement_cc": lambda t: (
+            normalize.parse_displacement(t)
+            if re.fullmatch(r"[\d.,]+\s*(?:L|T|cc|cm3|cm³)", t.strip(), re.I)
+            else None
+        ),
+        "make": normalize.normalize_make,
+    }
+    for name, parse in parsers.items():
+        if name not in wanted:
+            continue
+        found = {}
+        for cell, how in cells:
+            t = cell.text.strip()
+            if not t or len(t) > 60 or len(t.split()) > 6:
+                continue
+            value = parse(t)
+            if value:
+                found.setdefault(value, (cell, how))
+        if len(found) == 1:
+            value, (cell, how) = next(iter(found.items()))
+            if name == "engine_displacement_cc":
+                yield name, value[0], cell, how
+                yield "engine_displacement_precision_cc", value[1], cell, how
+            else:
+                yield name, value, cell, how
 
 
 def _mileage_entries(pages: list[PageText], ctx) -> list[dict]:

@@ -49,8 +49,18 @@ REREAD_MAX_SCALE = 4.0
 REREAD_PAD = 12
 
 _TSV_COLUMNS = (
-    "level", "page_num", "block_num", "par_num", "line_num", "word_num",
-    "left", "top", "width", "height", "conf", "text",
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
 )
 
 
@@ -119,9 +129,7 @@ def _call(func, image: np.ndarray, *, lang: str, config: str, timeout_s: float) 
         try:
             return func(path, lang=lang, config=config, timeout=timeout_s)
         except pytesseract.TesseractNotFoundError as exc:
-            raise OcrError(
-                f"the tesseract program is not installed or not on PATH: {exc}"
-            ) from exc
+            raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
         except pytesseract.TesseractError as exc:
             raise OcrError(f"tesseract failed (status {exc.status}): {exc.message}") from exc
         except RuntimeError as exc:
@@ -131,8 +139,12 @@ def _call(func, image: np.ndarray, *, lang: str, config: str, timeout_s: float) 
             raise OcrError(f"tesseract failed: {exc}") from exc
 
 
-def parse_tsv(tsv: str, *, offset: tuple[float, float] = (0.0, 0.0), scale: float = 1.0,
-              ) -> list[Word]:
+def parse_tsv(
+    tsv: str,
+    *,
+    offset: tuple[float, float] = (0.0, 0.0),
+    scale: float = 1.0,
+) -> list[Word]:
     """Words of a Tesseract TSV, boxes mapped by ``(x / scale + dx, y / scale + dy)``.
 
     Empty words and rows without a confidence (-1: layout rows) are dropped.
@@ -208,8 +220,11 @@ class TesseractReader:
 
     def _data(self, image: np.ndarray, *, psm: int, extra: str = "", **kw) -> list[Word]:
         tsv = _call(
-            pytesseract.image_to_data, image, lang=self.languages,
-            config=f"--psm {psm} {extra}".strip(), timeout_s=self.timeout_s,
+            pytesseract.image_to_data,
+            image,
+            lang=self.languages,
+            config=f"--psm {psm} {extra}".strip(),
+            timeout_s=self.timeout_s,
         )
         return parse_tsv(tsv, **kw)
 
@@ -217,8 +232,13 @@ class TesseractReader:
         """Tesseract's clockwise rotation that makes ``image`` upright, with its confidence;
         None when OSD cannot tell (too few characters)."""
         try:
-            out = _call(pytesseract.image_to_osd, image, lang="osd", config="--psm 0",
-                        timeout_s=self.timeout_s)
+            out = _call(
+                pytesseract.image_to_osd,
+                image,
+                lang="osd",
+                config="--psm 0",
+                timeout_s=self.timeout_s,
+            )
         except OcrTimeout:
             raise
         except OcrError as exc:
@@ -267,7 +287,11 @@ class TesseractReader:
         return cleaned, words, quality
 
     def reread(
-        self, box: Box, *, psm: int = 7, whitelist: str | None = None,
+        self,
+        box: Box,
+        *,
+        psm: int = 7,
+        whitelist: str | None = None,
         image: np.ndarray | None = None,
     ) -> list[Word]:
         """Re-read a region of ``image`` (a cleaned page this reader returned; default the
@@ -292,6 +316,9 @@ class TesseractReader:
         crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=border)
         extra = f"-c tessedit_char_whitelist={whitelist}" if whitelist else ""
         return self._data(
-            crop, psm=psm, extra=extra,
-            offset=(cx0 - pad / scale, cy0 - pad / scale), scale=scale,
+            crop,
+            psm=psm,
+            extra=extra,
+            offset=(cx0 - pad / scale, cy0 - pad / scale),
+            scale=scale,
         )

@@ -18,12 +18,35 @@ from verifier.models import FIELD_NAMES, DocType
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 PARSERS = frozenset(
-    {"vin", "make", "text", "year", "km", "displacement", "fuel", "transmission", "color",
-     "identifier", "date", "party", "place", "vessel", "money", "block"}
+    {
+        "vin",
+        "make",
+        "text",
+        "year",
+        "km",
+        "displacement",
+        "fuel",
+        "transmission",
+        "color",
+        "identifier",
+        "date",
+        "party",
+        "place",
+        "vessel",
+        "money",
+        "block",
+    }
 )
 # Fields found without a label (in free text or tables) rather than through label templates.
-UNLABELLED_FIELDS = frozenset({"chassis_number", "currency", "container_numbers",
-                               "mileage_entries", "engine_displacement_precision_cc"})
+UNLABELLED_FIELDS = frozenset(
+    {
+        "chassis_number",
+        "currency",
+        "container_numbers",
+        "mileage_entries",
+        "engine_displacement_precision_cc",
+    }
+)
 
 
 class TemplateError(ValueError):
@@ -77,6 +100,18 @@ def field_templates() -> dict[str, FieldTemplate]:
         labels = tuple(_compile(p, where) for p in spec.get("labels") or ())
         out[name] = FieldTemplate(name, spec["parser"], labels)
     return out
+
+
+OTHER = "_other"
+
+
+@cache
+def other_labels() -> FieldTemplate:
+    """Labels of things no field records (Notify Party, Engine No., Seats...): knowing them
+    tells where a label ends and a value begins, and keeps them from being read as values."""
+    where = "fields.yaml: other_labels"
+    patterns = _load_yaml("fields.yaml", "other_labels").get("labels") or ()
+    return FieldTemplate(OTHER, "text", tuple(_compile(p, where) for p in patterns))
 
 
 @cache

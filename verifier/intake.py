@@ -74,8 +74,7 @@ Kind = Literal["pdf", "image", "video", "other"]
 # *stdout* by default, which would corrupt `verifier check --format json`. Route them to the
 # "pymupdf" logger (stderr by default) unless the operator chose a destination already.
 if not os.environ.get("PYMUPDF_MESSAGE"):
-    pymupdf.set_messages(pylogging=True, pylogging_name="pymupdf",
-                         pylogging_level=logging.WARNING)
+    pymupdf.set_messages(pylogging=True, pylogging_name="pymupdf", pylogging_level=logging.WARNING)
 
 UNREADABLE = "document.unreadable"
 ENCRYPTED = "document.encrypted"
@@ -126,21 +125,42 @@ _FAMILY_OF_TYPE: dict[str, str] = {
 }
 _FAMILY_OF_EXT: dict[str, str] = {
     ".pdf": "pdf",
-    ".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".jfif": "jpeg",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".jfif": "jpeg",
     ".png": "png",
-    ".tif": "tiff", ".tiff": "tiff",
+    ".tif": "tiff",
+    ".tiff": "tiff",
     ".webp": "webp",
     ".gif": "gif",
     ".bmp": "bmp",
-    ".heic": "heif", ".heif": "heif", ".avif": "heif",
-    ".mp4": "isobmff", ".m4v": "isobmff", ".mov": "isobmff", ".3gp": "isobmff",
-    ".webm": "matroska", ".mkv": "matroska",
+    ".heic": "heif",
+    ".heif": "heif",
+    ".avif": "heif",
+    ".mp4": "isobmff",
+    ".m4v": "isobmff",
+    ".mov": "isobmff",
+    ".3gp": "isobmff",
+    ".webm": "matroska",
+    ".mkv": "matroska",
     ".zip": "zip",
-    ".docx": "zip", ".xlsx": "zip", ".pptx": "zip", ".odt": "zip", ".ods": "zip",
-    ".exe": "exe", ".dll": "exe",
-    ".txt": "text", ".csv": "text",
-    ".doc": "msoffice", ".xls": "msoffice", ".ppt": "msoffice",
-    ".rar": "rar", ".7z": "7z", ".gz": "gzip", ".tgz": "gzip",
+    ".docx": "zip",
+    ".xlsx": "zip",
+    ".pptx": "zip",
+    ".odt": "zip",
+    ".ods": "zip",
+    ".exe": "exe",
+    ".dll": "exe",
+    ".txt": "text",
+    ".csv": "text",
+    ".doc": "msoffice",
+    ".xls": "msoffice",
+    ".ppt": "msoffice",
+    ".rar": "rar",
+    ".7z": "7z",
+    ".gz": "gzip",
+    ".tgz": "gzip",
 }
 _HIDDEN_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "__macosx"})
 
@@ -148,8 +168,7 @@ _HIDDEN_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "__macosx"
 # be forged by a name that contains one literally), line/paragraph separators, and every bidi
 # formatting character (LRM, RLM, ALM, embeddings/overrides U+202A-E, isolates U+2066-9).
 _UNSAFE = re.compile(
-    "[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\udc80-\udcff]"
+    "[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]"
 )
 _SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Messages (which may quote a parser's complaint about hostile bytes) get the same treatment
@@ -237,9 +256,16 @@ def scan_folder(root: Path, limits: Limits) -> list[IntakeItem]:
             if folder == root_abs:
                 raise
             rel = _rel(folder, root_abs)
-            found.append((_sort_key(rel), _failed(
-                folder, rel, f"folder cannot be listed: {type(exc).__name__}: {exc.strerror}",
-            )))
+            found.append(
+                (
+                    _sort_key(rel),
+                    _failed(
+                        folder,
+                        rel,
+                        f"folder cannot be listed: {type(exc).__name__}: {exc.strerror}",
+                    ),
+                )
+            )
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -320,9 +346,17 @@ class _Draft:
 
     def freeze(self) -> IntakeItem:
         return IntakeItem(
-            path=self.path, name=self.name, sha256=self.sha256, size=self.size,
-            media_type=self.media_type, kind=self.kind, pages=self.pages, pixels=self.pixels,
-            width=self.width, height=self.height, error_code=self.error_code,
+            path=self.path,
+            name=self.name,
+            sha256=self.sha256,
+            size=self.size,
+            media_type=self.media_type,
+            kind=self.kind,
+            pages=self.pages,
+            pixels=self.pixels,
+            width=self.width,
+            height=self.height,
+            error_code=self.error_code,
             error=None if self.error is None else _safe_text(self.error),
             warnings=tuple(Notice(w.code, _safe_text(w.message)) for w in self.warnings),
             hidden=self.hidden,
@@ -339,8 +373,15 @@ def _sort_key(rel: str) -> bytes:
 
 def _failed(path: Path, rel: str, message: str) -> IntakeItem:
     return IntakeItem(
-        path=path, name=display_name(rel), sha256=None, size=0, media_type=None, kind="other",
-        error_code=UNREADABLE, error=message, hidden=_is_hidden(rel),
+        path=path,
+        name=display_name(rel),
+        sha256=None,
+        size=0,
+        media_type=None,
+        kind="other",
+        error_code=UNREADABLE,
+        error=message,
+        hidden=_is_hidden(rel),
     )
 
 
@@ -391,8 +432,11 @@ def _inspect(d: _Draft, path: Path, rel: str, root: Path, limits: Limits) -> Non
             if isinstance(exc, FileNotFoundError):
                 d.fail(UNREADABLE, "broken symlink: its target does not exist")
             else:  # ELOOP, EACCES, ...
-                reason = "symlink loop" if exc.errno == errno.ELOOP else (
-                    f"symlink cannot be resolved: {exc.strerror}")
+                reason = (
+                    "symlink loop"
+                    if exc.errno == errno.ELOOP
+                    else (f"symlink cannot be resolved: {exc.strerror}")
+                )
                 d.fail(UNREADABLE, reason)
             return
         if not _within(target, root_real):
@@ -400,8 +444,11 @@ def _inspect(d: _Draft, path: Path, rel: str, root: Path, limits: Limits) -> Non
             return
         st = os.stat(target)
         if stat.S_ISDIR(st.st_mode):
-            d.fail(UNREADABLE, "symlink to a folder is not followed "
-                               "(the folder's files are checked where they really are)")
+            d.fail(
+                UNREADABLE,
+                "symlink to a folder is not followed "
+                "(the folder's files are checked where they really are)",
+            )
             return
         read_from = Path(target)
 
@@ -504,11 +551,15 @@ def _check_pdf(d: _Draft, data: bytearray, limits: Limits) -> None:
             return
         encryption = (doc.metadata or {}).get("encryption")
         if encryption:
-            d.warn(ENCRYPTED, f"the PDF is encrypted ({encryption}) with an empty user "
-                              "password; it opens without one")
+            d.warn(
+                ENCRYPTED,
+                f"the PDF is encrypted ({encryption}) with an empty user "
+                "password; it opens without one",
+            )
         if getattr(doc, "is_repaired", False):
-            d.warn(UNREADABLE, "the PDF is damaged and was repaired on opening; "
-                               "content may be missing")
+            d.warn(
+                UNREADABLE, "the PDF is damaged and was repaired on opening; content may be missing"
+            )
         n = doc.page_count
         d.pages = n
         if n == 0:
@@ -526,8 +577,7 @@ def _check_pdf(d: _Draft, data: bytearray, limits: Limits) -> None:
                 return
             w, h = rect.width, rect.height
             if w > side or h > side:
-                d.fail(LIMIT, f"page {i + 1} is {w:g} × {h:g} pt; "
-                              f"the limit is {side:g} pt a side")
+                d.fail(LIMIT, f"page {i + 1} is {w:g} × {h:g} pt; the limit is {side:g} pt a side")
                 return
             if w <= 0 or h <= 0:
                 d.fail(UNREADABLE, f"page {i + 1} has no area ({w:g} × {h:g} pt)")
@@ -556,7 +606,8 @@ def _check_image(d: _Draft, data: bytearray, media: str, limits: Limits) -> None
                 for w in caught:
                     msg = " ".join(str(w.message).split())
                     if not issubclass(w.category, Image.DecompressionBombWarning) and (
-                            msg not in seen):
+                        msg not in seen
+                    ):
                         seen.add(msg)
                         d.warn(UNREADABLE, f"the image is partly damaged: {msg}")
     except Image.DecompressionBombError as exc:
@@ -564,17 +615,30 @@ def _check_image(d: _Draft, data: bytearray, media: str, limits: Limits) -> None
         if m:
             d.pixels = int(m.group(1))
         claimed = f" ({d.pixels:,} pixels)" if d.pixels else ""
-        d.fail(LIMIT, f"image is too large to decode safely{claimed}; "
-                      f"the limit is {limits.max_pixels:,} pixels (decompression bomb?)")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-            IndexError, struct.error) as exc:
+        d.fail(
+            LIMIT,
+            f"image is too large to decode safely{claimed}; "
+            f"the limit is {limits.max_pixels:,} pixels (decompression bomb?)",
+        )
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        IndexError,
+        struct.error,
+    ) as exc:
         d.fail(UNREADABLE, f"corrupt or truncated {fmt} image: {type(exc).__name__}: {exc}")
 
 
 def _decode_image(d: _Draft, data: bytearray, fmt: str, limits: Limits) -> None:
     if ImageFile.LOAD_TRUNCATED_IMAGES:
-        d.warn(UNREADABLE, "truncation cannot be detected: ImageFile.LOAD_TRUNCATED_IMAGES "
-                           "was switched on elsewhere")
+        d.warn(
+            UNREADABLE,
+            "truncation cannot be detected: ImageFile.LOAD_TRUNCATED_IMAGES "
+            "was switched on elsewhere",
+        )
     with Image.open(io.BytesIO(data), formats=[fmt]) as im:
         # Pass 1, headers only: frame count and sizes, nothing decoded.
         sizes: list[tuple[int, int]] = []
@@ -591,14 +655,20 @@ def _decode_image(d: _Draft, data: bytearray, fmt: str, limits: Limits) -> None:
         w, h = max(sizes, key=lambda s: s[0] * s[1])
         d.width, d.height, d.pixels = w, h, w * h
         if len(sizes) > limits.max_pages:
-            d.fail(LIMIT, f"the TIFF has more than {limits.max_pages:,} frames; "
-                          f"the limit is {limits.max_pages:,}")
+            d.fail(
+                LIMIT,
+                f"the TIFF has more than {limits.max_pages:,} frames; "
+                f"the limit is {limits.max_pages:,}",
+            )
             return
         for i, (fw, fh) in enumerate(sizes):
             if fw * fh > limits.max_pixels:
                 where = f"frame {i + 1} is" if len(sizes) > 1 else "image is"
-                d.fail(LIMIT, f"{where} {fw:,} × {fh:,} = {fw * fh:,} pixels; "
-                              f"the limit is {limits.max_pixels:,} (decompression bomb?)")
+                d.fail(
+                    LIMIT,
+                    f"{where} {fw:,} × {fh:,} = {fw * fh:,} pixels; "
+                    f"the limit is {limits.max_pixels:,} (decompression bomb?)",
+                )
                 return
             if fw <= 0 or fh <= 0:
                 d.fail(UNREADABLE, f"image has no area ({fw} × {fh})")
