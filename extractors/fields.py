@@ -260,9 +260,9 @@ def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple
     cells: list[Cell] = []
     previous: Cell | None = None
     for text, c in parts[start:]:
-        if c is not None and previous is not None:
-            if c.box[1] - previous.box[1] > 1.6 * max(previous.height, 1.0):
-                break  # a new paragraph
+        gap = c.box[1] - previous.box[1] if c is not None and previous is not None else 0.0
+        if previous is not None and gap > 1.6 * max(previous.height, 1.0):
+            break  # a new paragraph
         value.append(text)
         if c is not None:
             cells.append(c)
@@ -501,8 +501,29 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
 
 
 _DESCRIPTION_STOP = frozenset(
-    "passenger car cars vehicle vehicles suv sedan hatchback unit units used new with in "
-    "and for pickup truck van wagon coupe".split()
+    [
+        "passenger",
+        "car",
+        "cars",
+        "vehicle",
+        "vehicles",
+        "suv",
+        "sedan",
+        "hatchback",
+        "unit",
+        "units",
+        "used",
+        "new",
+        "with",
+        "in",
+        "and",
+        "for",
+        "pickup",
+        "truck",
+        "van",
+        "wagon",
+        "coupe",
+    ]
 )
 
 
@@ -557,10 +578,27 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
 
 
 _COLOURS = frozenset(
-    "white black silver grey gray red blue green brown beige yellow orange gold purple "
-    "maroon bronze champagne".split()
+    [
+        "white",
+        "black",
+        "silver",
+        "grey",
+        "gray",
+        "red",
+        "blue",
+        "green",
+        "brown",
+        "beige",
+        "yellow",
+        "orange",
+        "gold",
+        "purple",
+        "maroon",
+        "bronze",
+        "champagne",
+    ]
 )
-_COLOUR_MODIFIERS = frozenset("pearl metallic dark light deep bright matte".split())
+_COLOUR_MODIFIERS = frozenset(["pearl", "metallic", "dark", "light", "deep", "bright", "matte"])
 
 
 def _colour(text: str) -> str | None:
