@@ -41,7 +41,7 @@ def check_document(doc: Document, policy: Policy) -> list[Finding]:
         source = doc.sources.get("vin")
         if source is not None and source.method == "ocr":
             confirmed = vin.check_digit_required(stated) and vin.check_digit_ok(stated)
-            agreed = any("other documents" in c for c in source.corrections)
+            agreed = bool(source.agreement)
             if source.confidence < policy.ocr_vin_min_confidence and not (confirmed or agreed):
                 out.append(
                     policy.finding(

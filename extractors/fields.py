@@ -205,7 +205,10 @@ def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit
         # A label starts its cell or is followed by a colon; the same words inside a value
         # or a sentence ("freight payable at DESTINATION") are not a label.
         follows_label = kept and not text[kept[-1].end : h.start].strip(" /|")
-        if h.start > 2 and not follows_label and not text[h.end :].lstrip().startswith((":", "：")):
+        # Before a label may stand only table-rule residue or a number ("| 3875 Seller").
+        prefix_ok = h.start <= 12 and not re.search(r"[A-Za-z]", text[: h.start])
+        colon = text[h.end :].lstrip().startswith((":", "："))
+        if h.start > 2 and not (follows_label or prefix_ok or colon):
             continue
         if kept and kept[-1].field == h.field and not text[kept[-1].end : h.start].strip(" /|"):
             prev = kept.pop()

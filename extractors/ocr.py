@@ -48,6 +48,42 @@ REREAD_MIN_HEIGHT = 60
 REREAD_MAX_SCALE = 4.0
 REREAD_PAD = 12
 
+# Lines an English pass reads this badly, and this short, are re-read with Chinese too.
+CJK_LANGS = "chi_sim+eng"
+CJK_WEAK_CONF = 0.55
+CJK_MAX_WORDS = 8
+CJK_MAX_LINES = 24
+CJK_GAP = 24
+
+
+def _union(boxes) -> Box:
+    boxes = list(boxes)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _join_cjk(words: list[Word]) -> list[Word]:
+    """Tesseract gives Chinese one character a word; join neighbours into one word."""
+    out: list[Word] = []
+    for w in sorted(words, key=lambda w: (w.line_key, w.box[0])):
+        prev = out[-1] if out else None
+        if prev and prev.line_key == w.line_key and _is_cjk(prev.text) and _is_cjk(w.text):
+            out[-1] = Word(
+                prev.text + w.text, _union([prev.box, w.box]), min(prev.conf, w.conf), prev.line_key
+            )
+        else:
+            out.append(w)
+    return out
+
+
 _TSV_COLUMNS = (
     "level",
     "page_num",
@@ -218,11 +254,13 @@ class TesseractReader:
 
     # -- passes ------------------------------------------------------------------------
 
-    def _data(self, image: np.ndarray, *, psm: int, extra: str = "", **kw) -> list[Word]:
+    def _data(
+        self, image: np.ndarray, *, psm: int, extra: str = "", lang: str | None = None, **kw
+    ) -> list[Word]:
         tsv = _call(
             pytesseract.image_to_data,
             image,
-            lang=self.languages,
+            lang=lang or self.languages,
             config=f"--psm {psm} {extra}".strip(),
             timeout_s=self.timeout_s,
         )
@@ -260,6 +298,7 @@ class TesseractReader:
         notes.append(f"tesseract psm {self.psm}: {len(words)} words, quality {quality:.2f}")
         if quality < POOR_READ:
             cleaned, words, quality = self._try_orientation(cleaned, words, quality, notes)
+        words = self._rescue_cjk_lines(cleaned, words, notes)
         self.last_image = cleaned
         h, w = cleaned.shape[:2]
         return PageText(page_number, float(w), float(h), words, "ocr", "px", notes)
@@ -285,6 +324,88 @@ class TesseractReader:
                 notes.append(f"orientation: kept the {rot} deg rotation")
                 cleaned, words, quality = turned, alt, alt_q
         return cleaned, words, quality
+
+    def _rescue_cjk_lines(
+        self, page: np.ndarray, words: list[Word], notes: list[str]
+    ) -> list[Word]:
+        """Re-read the short lines an English pass could not read, with Chinese as well.
+
+        Bilingual Chinese/English documents print some labels in Chinese only; read as
+        English they come out as low-confidence junk ("fah® Brand"). A full second pass
+        with ``chi_sim`` costs about 1.6x the first, so only those lines are cut out, stacked
+        into one strip and read in a single ``chi_sim+eng`` call; a line is replaced when its
+        new reading is more confident.
+        """
+        if CJK_LANGS.split("+")[0] in self.languages.split("+"):
+            return words
+        if CJK_LANGS.split("+")[0] not in available_languages():
+            return words
+        lines: dict[tuple[int, ...], list[Word]] = {}
+        for w in words:
+            lines.setdefault(w.line_key, []).append(w)
+        weak = [
+            (key, ws)
+            for key, ws in lines.items()
+            if len(ws) <= CJK_MAX_WORDS
+            and (
+                sum(w.conf for w in ws) / len(ws) < CJK_WEAK_CONF or min(w.conf for w in ws) < 0.35
+            )
+        ][:CJK_MAX_LINES]
+        if not weak:
+            return words
+        ph, pw = page.shape[:2]
+        crops, placed, y = [], [], CJK_GAP
+        for key, ws in weak:
+            x0, y0, x1, y1 = (int(v) for v in _union(w.box for w in ws))
+            m = max(4, (y1 - y0) // 3)
+            cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(pw, x1 + m), min(ph, y1 + m)
+            if cx1 <= cx0 or cy1 <= cy0:
+                continue
+            crop = page[cy0:cy1, cx0:cx1]
+            crops.append((crop, y))
+            placed.append((key, ws, cx0, cy0, y, y + crop.shape[0]))
+            y += crop.shape[0] + CJK_GAP
+        width = max(c.shape[1] for c, _ in crops) + 2 * CJK_GAP
+        strip = np.full((y, width), 255, np.uint8)
+        for crop, top in crops:
+            strip[top : top + crop.shape[0], CJK_GAP : CJK_GAP + crop.shape[1]] = crop
+        try:
+            found = self._data(strip, psm=6, lang=CJK_LANGS)
+        except OcrTimeout:
+            raise
+        except OcrError as exc:
+            notes.append(f"cjk re-read failed: {exc}")
+            return words
+        replaced = {}
+        for key, ws, cx0, cy0, top, bottom in placed:
+            mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
+            if not mine:
+                continue
+            shifted = [
+                Word(
+                    w.text,
+                    (
+                        w.box[0] - CJK_GAP + cx0,
+                        w.box[1] - top + cy0,
+                        w.box[2] - CJK_GAP + cx0,
+                        w.box[3] - top + cy0,
+                    ),
+                    w.conf,
+                    key,
+                )
+                for w in _join_cjk(mine)
+            ]
+            old = sum(w.conf for w in ws) / len(ws)
+            new = sum(w.conf for w in shifted) / len(shifted)
+            if new > old:
+                replaced[key] = shifted
+        if replaced:
+            words = [w for w in words if w.line_key not in replaced]
+            words += [w for ws in replaced.values() for w in ws]
+        notes.append(
+            f"cjk: re-read {len(placed)} weak lines with {CJK_LANGS}, {len(replaced)} improved"
+        )
+        return words
 
     def reread(
         self,

@@ -108,6 +108,8 @@ class Source(_Frozen):
     raw: str
     corrections: list[str] = Field(default_factory=list)
     method: Literal["text_layer", "ocr"] = "text_layer"
+    # How many other documents of the transaction state the same value (VIN only for now).
+    agreement: int | None = None
 
 
 class Signature(_Frozen):
