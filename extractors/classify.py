@@ -25,7 +25,7 @@ MIN_SCORE = 4.0  # below this nothing is recognised
 # Words of at least this OCR confidence and length count as legible text on an image.
 LEGIBLE_CONF = 0.6
 PHOTO_MAX_WORDS = 12
-PLATE_MAX_WORDS = 80
+PLATE_MAX_WORDS = 40
 
 _VINLIKE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 
@@ -54,6 +54,8 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
     rows = [(p, r) for p in head for r in build_rows(p)]
     body = "\n".join(r.text for _, r in rows)
     cells = [(page, row, cell) for page, row in rows for cell in row.cells]
+    heights = sorted(w.box[3] - w.box[1] for p in head for w in p.words)
+    body_height = heights[len(heights) // 2] if heights else 0.0
     for dtype, tpl in doctype_templates().items():
         title = 0.0
         for page, row, cell in cells:
@@ -63,8 +65,13 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
                 if not m:
                     continue
                 near_top = page is head[0] and row.box[1] <= page.height * 0.34
-                # A title is most of its cell; a sentence that mentions it is not a title.
-                whole = len(m.group(0).strip()) >= 0.5 * len(text)
+                # A title is most of its cell, or leads a cell set larger than the body
+                # ("Export License of the People's Republic of China"); a sentence that
+                # mentions it is not a title.
+                big = cell.height >= 1.2 * body_height > 0
+                whole = len(m.group(0).strip()) >= 0.5 * len(text) or (
+                    big and (m.start() == 0 or m.end() >= len(text) - 1)
+                )
                 title = max(title, TITLE_TOP if near_top and whole else TITLE_BODY)
         kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
         scores[dtype] = title + min(kw, KEYWORD_CAP)
@@ -83,7 +90,8 @@ def classify(pages: list[PageText], *, medium: str) -> Classification:
     has_vin = any(_VINLIKE.search(w.upper()) for w in legible) or any(
         _VINLIKE.search(p.text.replace(" ", "").upper()) for p in pages
     )
-    if medium == "image" and top < MIN_SCORE + 2:
+    # An image of a document with a readable title is that document, whatever it also shows.
+    if medium == "image" and top < MIN_SCORE + 2 and len(legible) <= PLATE_MAX_WORDS:
         if len(legible) <= PHOTO_MAX_WORDS and not has_vin:
             return Classification(DocType.photo, 0.9, "image with no legible text", named)
         if has_vin and len(legible) <= PLATE_MAX_WORDS:

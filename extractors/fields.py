@@ -188,13 +188,30 @@ class _LabelHit:
     end: int
 
 
+_OCR_LABEL_FIXES = (
+    (re.compile(r"\b[l1|](?=(?:ss|ns|mp|ssu)[a-z])"), "I"),  # lssue, lnspection, 1mporter
+    (re.compile(r"\b0(?=[a-zA-Z]{3})"), "O"),  # 0dometer, 0wner
+    (re.compile(r"(?<=[A-Za-z])0(?=[a-z])"), "o"),  # M0del
+    (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
+)
+
+
+def _label_text(text: str) -> str:
+    """The cell text with OCR's usual confusions in label words undone, character for
+    character, so that label offsets still index the real text."""
+    for rx, repl in _OCR_LABEL_FIXES:
+        text = rx.sub(repl, text)
+    return text
+
+
 def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
     """Label matches in one cell; a label inside a longer label of another field is dropped,
     and bilingual neighbours of one field ("车型 Model") become one label."""
     hits = []
+    seen = _label_text(text)
     for tpl in (*templates, other_labels()):
         for prio, rx in enumerate(tpl.labels):
-            for m in rx.finditer(text):
+            for m in rx.finditer(seen):
                 if m.end() > m.start():
                     hits.append(_LabelHit(tpl.name, tpl.parser, prio, m.start(), m.end()))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
