@@ -155,9 +155,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         words = re.findall(r"[^\W\d_]+", text)
         return (" ".join(words[:3]).lower(), extra) if words else None
     if parser == "identifier":
-        m = _IDENT.search(text)
-        if m and any(ch.isdigit() for ch in m.group(0)):
-            return m.group(0).strip("._-/"), extra
+        for m in _IDENT.finditer(text):
+            if any(ch.isdigit() for ch in m.group(0)):
+                return m.group(0).strip("._-/"), extra
         return None
     if parser == "vessel":
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
@@ -165,10 +165,11 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     if parser in ("text", "party", "place", "block"):
         value = normalize.clean_text(text)
         # A value starts with a letter or digit (or an opening quote): "_] not covered" is a
-        # misread checkbox, not a place.
+        # misread checkbox, not a place. A model may be "H6" or "3"; a party has a name.
+        letters = 1 if parser == "text" else 2
         if (
             not value
-            or sum(ch.isalpha() for ch in value) < 2
+            or sum(ch.isalnum() for ch in value) < letters
             or not (value[0].isalnum() or value[0] in "\"'(“‘")
         ):
             return None
@@ -217,7 +218,12 @@ def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[_LabelHit] = []
     for h in hits:
-        if any(k.start <= h.start < k.end for k in kept):
+        inside = next((k for k in kept if k.start <= h.start < k.end), None)
+        if inside is not None:
+            if inside.field == h.field and h.end > inside.end:  # "合同编号" + "编号 No."
+                kept[kept.index(inside)] = _LabelHit(
+                    h.field, h.parser, min(inside.priority, h.priority), inside.start, h.end
+                )
             continue  # inside a longer label (of this field or another)
         # A label starts its cell or is followed by a colon; the same words inside a value
         # or a sentence ("freight payable at DESTINATION") are not a label.
@@ -238,6 +244,16 @@ def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
     """A cell holding only a label: the cells under it are its values."""
     hits = _label_hits(cell.text, templates)
     return bool(hits) and hits[0].start <= 2 and not cell.text[hits[-1].end :].strip(_SEPARATORS)
+
+
+def _holds_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
+    """A label alone, or a label with its own value after a colon: not a value of another
+    label ("Model 3" is a value, "Model: CX-5" and "Model" are not)."""
+    hits = _label_hits(cell.text, templates)
+    if not hits or hits[0].start > 2:
+        return False
+    after = cell.text[hits[0].end :]
+    return not after.strip(_SEPARATORS) or after.lstrip().startswith((":", "："))
 
 
 def _starts_with_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
@@ -281,7 +297,7 @@ def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple
     previous: Cell | None = None
     for text, c in parts[start:]:
         gap = c.box[1] - previous.box[1] if c is not None and previous is not None else 0.0
-        if previous is not None and gap > 1.6 * max(previous.height, 1.0):
+        if previous is not None and gap > 1.45 * max(previous.height, 1.0):
             break  # a new paragraph
         value.append(text)
         if c is not None:
@@ -331,11 +347,11 @@ def _candidates(
                     above = cell_above(rows, row, nxt) if nxt is not None else None
                     if above is not None and _is_bare_label(above, templates):
                         nxt = None  # the value of the label over it, in a grid of columns
-                    if nxt is not None and not _starts_with_label(nxt, templates):
+                    if nxt is not None and not _holds_label(nxt, templates):
                         src = _value_from(nxt.words, nxt.text, page.number, page.method)
                         yield hit, nxt.text, src
                     below = cell_below(rows, row, cell)
-                    if below is not None and not _starts_with_label(below, templates):
+                    if below is not None and not _holds_label(below, templates):
                         src = _value_from(below.words, below.text, page.number, page.method)
                         yield hit, below.text, src
 
@@ -570,7 +586,8 @@ _ORG = re.compile(
     r"\b(?:Authority|Bureau|Department|Ministry|Customs|Cent(?:er|re)|Services?|Inspection|"
     r"Group|Co\.|Company|Corporation|Corp\.|Ltd\.?|Limited|Inc\.?|K\.K\.|LLC|GmbH|S\.A\.|ASA|"
     r"Agency|Office|Institute|Association|Council|Intertek|SGS|Veritas|CCIC|JEVIC|"
-    r"Administration|Police|Standards|Garage|Motors|Dealer(?:ship)?|Workshop)\b",
+    r"Administration|Police|Standards|Garage|Motors|Dealer(?:ship)?|Workshop|Regulator|"
+    r"Commission|Board|City|Metropolitan|Government|Prefecture|Province|Municipal)\b",
     re.IGNORECASE,
 )
 
@@ -584,6 +601,8 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     )
     order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
     for row in order:
+        if _is_title(row.text, tpl.titles):
+            continue
         for cell in row.cells:
             t = cell.text
             if (
