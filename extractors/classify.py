@@ -9,12 +9,12 @@ Images with almost no text are photos of the vehicle; a short text around a VIN 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extractors.layout import build_rows
 from extractors.page import PageText
 from extractors.templates import doctype_templates
+from extractors.vin_reader import find_vins
 from verifier.models import DocType
 
 TITLE_TOP = 9.0  # a title in the top third of page 1
@@ -27,7 +27,6 @@ LEGIBLE_CONF = 0.6
 PHOTO_MAX_WORDS = 12
 PLATE_MAX_WORDS = 40
 
-_VINLIKE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 
 
 @dataclass(frozen=True)
@@ -87,17 +86,16 @@ def classify(pages: list[PageText], *, medium: str) -> Classification:
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     named = {k.value: round(v, 2) for k, v in ranked if v > 0}
-    has_vin = any(_VINLIKE.search(w.upper()) for w in legible) or any(
-        _VINLIKE.search(p.text.replace(" ", "").upper()) for p in pages
-    )
+    has_vin = any(find_vins(p.text) for p in pages)
     # An image of a document with a readable title is that document, whatever it also shows.
     if medium == "image" and top < MIN_SCORE + 2 and len(legible) <= PLATE_MAX_WORDS:
         if len(legible) <= PHOTO_MAX_WORDS and not has_vin:
             return Classification(DocType.photo, 0.9, "image with no legible text", named)
-        if has_vin and len(legible) <= PLATE_MAX_WORDS:
-            plate = scores.get(DocType.vin_verification, 0.0)
-            conf = 0.8 if plate > 0 else 0.65
-            return Classification(DocType.vin_verification, conf, "short text around a VIN", named)
+        plate = scores.get(DocType.vin_verification, 0.0)
+        if (has_vin or plate >= 2 * KEYWORD) and len(legible) <= PLATE_MAX_WORDS:
+            conf = 0.8 if plate > 0 and has_vin else 0.65
+            why = "short text around a VIN" if has_vin else "the wording of a VIN plate"
+            return Classification(DocType.vin_verification, conf, why, named)
     if top < MIN_SCORE:
         if medium == "image" and len(legible) <= PHOTO_MAX_WORDS:
             return Classification(DocType.photo, 0.7, "image with little legible text", named)

@@ -400,6 +400,10 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
     _unlabelled(pages, dtype, values, ctx)
+    if reread is not None and "container_numbers" in stated_fields(dtype):
+        _reread_containers(pages, values, reread, notes)
+    if reread is not None:
+        _reread_weak_values(values, tpl.fields, reread, ctx, notes)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -481,8 +485,15 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         current.confidence = max(current.confidence, conf)
         notes.append("VIN re-read agrees")
         return
+    # The whitelist has no I, O or Q, so where the first pass read one of those the re-read
+    # guessed; only a check digit can then overrule the first pass.
+    raw = "".join(ch for ch in first.raw.upper() if ch.isalnum())
+    raw = raw if len(raw) == len(current.value) else current.value
+    guessed = any(
+        a != b and r in "IOQ" for a, b, r in zip(current.value, reading.vin, raw, strict=False)
+    )
     better = (reading.check_digit_ok and not first.check_digit_ok) or (
-        reading.check_digit_ok == first.check_digit_ok and conf > current.confidence
+        reading.check_digit_ok == first.check_digit_ok and conf > current.confidence and not guessed
     )
     notes.append(
         f"VIN re-read {reading.vin} vs {current.value}: kept {'re-read' if better else 'first'}"
@@ -493,6 +504,92 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
 
 def _cell_value(value, cell: Cell, method: str, raw: str | None = None) -> Value:
     return Value(value, cell.page, cell.box, cell.conf, raw or cell.text, method, rank=(50,))
+
+
+_CONTAINERISH = re.compile(
+    r"[A-Z]{2,4}\S{0,2}\d{5,7}|\d{6,7}\S{0,6}(?:HQ|GP|DC|HC|RF|OT|/)", re.IGNORECASE
+)
+_CONTAINER_OCR = re.compile(r"\b([A-Z]{3}[UJZ])\s?([0-9IlO|]{6})\s?([0-9IlO|])(?![0-9])")
+_DIGIT_FIX = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
+
+
+WEAK_VALUE = 0.75
+MAX_VALUE_REREADS = 6
+
+
+def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -> None:
+    """Re-read, alone and enlarged, the values OCR was least sure of; keep a re-reading that
+    parses and is more confident ("-OS ANGELES, USA" → "LOS ANGELES, USA")."""
+    parsers = {t.name: t.parser for t in templates}
+    weak = sorted(
+        (v.confidence, name)
+        for name, v in values.items()
+        if v.method == "ocr"
+        and v.box is not None
+        and v.confidence < WEAK_VALUE
+        and parsers.get(name) in ("text", "party", "place", "date", "identifier", "km", "money")
+    )
+    for _, name in weak[:MAX_VALUE_REREADS]:
+        v = values[name]
+        x0, y0, x1, y1 = v.box
+        pad = y1 - y0
+        words = reread(v.page, (max(0.0, x0 - pad), y0, x1 + pad, y1), "line")
+        if not words:
+            continue
+        text = " ".join(w.text for w in words)
+        conf = sum(w.conf for w in words) / len(words)
+        parsed = parse_value(parsers[name], text, ctx)
+        if parsed is None or conf <= v.confidence or parsed[0] == v.value:
+            continue
+        notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
+        values[name] = Value(
+            parsed[0],
+            v.page,
+            union_box(w.box for w in words),
+            conf,
+            text,
+            "ocr",
+            v.corrections,
+            {**v.extra, **parsed[1]},
+            v.rank,
+        )
+
+
+def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, notes) -> None:
+    """Re-read, line by line, the cells of an OCR page where a container number seems to be
+    but none with a valid check digit was read (thin fonts lose the owner code's letters)."""
+    found = values.get("container_numbers")
+    if found is not None and all(container_check.is_valid(c) for c in found.value):
+        return
+    stated: list[str] = list(found.value) if found is not None else []
+    for page in pages:
+        if page.method != "ocr":
+            continue
+        for row in build_rows(page):
+            for cell in row.cells:
+                if not _CONTAINERISH.search(cell.text) or cell.conf >= 0.9:
+                    continue
+                # OCR that lost the owner code also lost its box: look left of the digits.
+                x0, y0, x1, y1 = cell.box
+                box = (max(0.0, x0 - 5 * (y1 - y0)), y0, x1, y1)
+                text = " ".join(w.text for w in reread(page.number, box, "line"))
+                for m in _CONTAINER_OCR.finditer(text):
+                    number = m.group(1) + (m.group(2) + m.group(3)).translate(_DIGIT_FIX)
+                    if number not in stated:
+                        stated.append(number)
+                        notes.append(f"container {number} re-read from {m.group(0)!r}")
+    if stated:
+        # Numbers read only partly the first time ("1234567/40HQ") give way to whole ones.
+        whole = [c for c in stated if container_check.is_valid(c) or len(c) == 11]
+        values["container_numbers"] = Value(
+            whole or stated,
+            pages[0].number,
+            None,
+            0.8,
+            ", ".join(whole or stated),
+            "ocr",
+            rank=(50,),
+        )
 
 
 def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> None:

@@ -69,7 +69,14 @@ def _line_units(page: PageText) -> list[list[Word]]:
         height = median(w.box[3] - w.box[1] for w in ws) or 1.0
         unit = [ws[0]]
         for prev, w in zip(ws, ws[1:], strict=False):
-            if w.box[0] - prev.box[2] > CELL_GAP * height or w.box[0] < prev.box[0]:
+            # A wide gap, or a step up or down (OCR sometimes strings words of neighbouring
+            # lines into one), ends the unit.
+            step = abs((w.box[1] + w.box[3]) - (prev.box[1] + prev.box[3])) / 2
+            if (
+                w.box[0] - prev.box[2] > CELL_GAP * height
+                or w.box[0] < prev.box[0]
+                or step > 0.6 * height
+            ):
                 units.append(unit)
                 unit = []
             unit.append(w)

@@ -54,6 +54,7 @@ CJK_WEAK_CONF = 0.55
 CJK_MAX_WORDS = 8
 CJK_MAX_LINES = 24
 CJK_GAP = 24
+CJK_MIN_PAGE_QUALITY = 0.5
 
 
 def _union(boxes) -> Box:
@@ -340,6 +341,8 @@ class TesseractReader:
             return words
         if CJK_LANGS.split("+")[0] not in available_languages():
             return words
+        if read_quality(words) < CJK_MIN_PAGE_QUALITY:
+            return words  # a photo of a car, not a page with a few unreadable labels
         lines: dict[tuple[int, ...], list[Word]] = {}
         for w in words:
             lines.setdefault(w.line_key, []).append(w)
@@ -395,6 +398,12 @@ class TesseractReader:
                 )
                 for w in _join_cjk(mine)
             ]
+            # Only what lies within the line itself (the crop's margin may catch a neighbour),
+            # and only a reading that found Chinese: this is no second English pass.
+            lx0, _, lx1, _ = _union(w.box for w in ws)
+            shifted = [w for w in shifted if lx0 - 4 <= (w.box[0] + w.box[2]) / 2 <= lx1 + 4]
+            if not shifted or sum(_is_cjk(ch) for w in shifted for ch in w.text) < 2:
+                continue
             old = sum(w.conf for w in ws) / len(ws)
             new = sum(w.conf for w in shifted) / len(shifted)
             if new > old:

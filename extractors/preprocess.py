@@ -36,6 +36,8 @@ MIN_SKEW = 0.2
 MIN_CHAR_HEIGHT = 10.0
 TARGET_CHAR_HEIGHT = 24.0
 MAX_UPSCALE = 3.0
+# Only images up to this long side are low-resolution enough to need enlarging.
+MAX_UPSCALE_SIDE = 1800
 # Estimated noise (mean absolute deviation from a median-filtered copy, grey levels) above
 # which the median filter is applied.
 NOISE_THRESHOLD = 4.0
@@ -334,6 +336,8 @@ def remove_rules(gray: np.ndarray) -> Step:
 
 def upscale(gray: np.ndarray) -> Step:
     """Enlarge a low-resolution page so characters are ~TARGET_CHAR_HEIGHT px tall."""
+    if max(gray.shape) > MAX_UPSCALE_SIDE:
+        return gray, ""  # not a low-resolution page: small "characters" here are texture
     ch = char_height(gray)
     if ch is None or ch >= MIN_CHAR_HEIGHT:
         return gray, ""
@@ -361,8 +365,8 @@ STEPS = {
     "illumination": normalise_illumination,
     "orientation": orient,
     "deskew": deskew,
-    "rules": remove_rules,
     "upscale": upscale,
+    "rules": remove_rules,
     "denoise": denoise,
 }
 

@@ -167,6 +167,10 @@ def _read(
             corrections.extend(extra)
             confusions = len(extra)
             ok = True
+    # Words strung together ("GLOBAL VOYAGER V-202") can make 17 characters; a real VIN split
+    # by spaces needs no I/O/Q repair unless its mandatory check digit then confirms it.
+    if corrections and any(ch in raw for ch in " -") and not (ok and required):
+        return None
     score = 1.0 - penalty
     score -= 0.08 * (len(corrections) - confusions) + 0.15 * confusions
     if not ok:

@@ -27,7 +27,7 @@ CONFIDENT = 0.92
 # Characters OCR takes for one another on VIN plates, scans and photos.
 CONFUSABLE = [
     set(g)
-    for g in ("S5", "B8", "Z2", "G6C", "OQD0U", "IL1T7J", "EF6", "A4", "MN", "VY", "KX", "HN", "PR")
+    for g in ("S58B", "Z2", "G6C", "OQD0U", "IL1T7J", "EFP6", "A4", "MN", "VY", "KX", "HN", "PR")
 ]
 MAX_CONFUSIONS = 3
 

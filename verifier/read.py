@@ -173,8 +173,10 @@ def read_document(
             image = got.rasters.get(page_number)
             if image is None:
                 return []
-            # psm 8 (one word) read noisy VINs right where psm 7 added characters.
-            return reader.reread(box, psm=8, whitelist=VIN_WHITELIST, image=image)
+            if purpose == "vin":
+                # psm 8 (one word) read noisy VINs right where psm 7 added characters.
+                return reader.reread(box, psm=8, whitelist=VIN_WHITELIST, image=image)
+            return reader.reread(box, psm=6, image=image)  # measured best on thin fonts
 
         extraction = fields.extract(got.pages, doc.type, reread=reread if got.rasters else None)
         result.notes.extend(extraction.notes)
