@@ -130,11 +130,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except Exception as exc:  # usage errors and anything unexpected
+        # Typer carries its own copy of click; its usage errors show themselves.
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
             sys.exit(EXIT_USAGE)
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
         sys.exit(EXIT_INTERNAL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checks import container as container_check
@@ -109,6 +109,28 @@ def _first_line(text: str) -> str:
     return text.strip().lstrip(_SEPARATORS).rstrip(" \t:：;,-–—=|#").strip()
 
 
+def _as_printed(reading: VinReading) -> VinReading:
+    """A text layer has no OCR errors: the VIN is what it says, I, O, Q or a wrong check
+    digit included, for the checks to judge; nothing is "corrected"."""
+    if not reading.corrections:
+        return reading
+    printed = "".join(ch for ch in reading.raw.upper() if ch.isalnum())
+    return replace(reading, vin=printed, corrections=(), check_digit_ok=False)
+
+
+def _read_vin(text: str, ctx: dict) -> VinReading | None:
+    ocr = ctx.get("ocr", True)
+    # Substituting look-alike characters to satisfy a check digit is for OCR only.
+    mandatory = ctx.get("mandatory_check") if ocr else False
+    reading = read_vin(text, mandatory_check=mandatory)
+    if reading is None:
+        found = find_vins(text, mandatory_check=mandatory)
+        reading = found[0] if found else None
+    if reading is not None and not ocr:
+        reading = _as_printed(reading)
+    return reading
+
+
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     """Parse ``text`` as a ``parser`` value; None when it is not one (never a guess)."""
     text = _first_line(text)
@@ -116,10 +138,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return None
     extra: dict = {}
     if parser == "vin":
-        reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
-        if reading is None:
-            found = find_vins(text, mandatory_check=ctx.get("mandatory_check"))
-            reading = found[0] if found else None
+        reading = _read_vin(text, ctx)
         if reading is None:
             chassis = find_chassis_numbers(text)
             return (None, {"chassis_number": chassis[0]}) if chassis else None
@@ -375,7 +394,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         ctx["currency_hint"] = "CNY"
 
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
-        parsed = parse_value(hit.parser, text, ctx)
+        parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
         if parsed is None:
             continue
         value, extra = parsed
@@ -421,7 +440,11 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
     for page in pages:
         for row in build_rows(page):
             span = _Span(tuple(w for c in row.cells for w in c.words), page.number)
-            for reading in find_vins(span.text, mandatory_check=ctx.get("mandatory_check")):
+            ocr = page.method == "ocr"
+            mandatory = ctx.get("mandatory_check") if ocr else False
+            for reading in find_vins(span.text, mandatory_check=mandatory):
+                if not ocr:
+                    reading = _as_printed(reading)
                 words = span.sub(*reading.span)
                 src = _value_from(words, reading.raw, page.number, page.method)
                 src["raw"] = reading.raw
@@ -562,6 +585,7 @@ def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, no
     if found is not None and all(container_check.is_valid(c) for c in found.value):
         return
     stated: list[str] = list(found.value) if found is not None else []
+    read: list[Word] = []
     for page in pages:
         if page.method != "ocr":
             continue
@@ -572,21 +596,21 @@ def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, no
                 # OCR that lost the owner code also lost its box: look left of the digits.
                 x0, y0, x1, y1 = cell.box
                 box = (max(0.0, x0 - 5 * (y1 - y0)), y0, x1, y1)
-                text = " ".join(w.text for w in reread(page.number, box, "line"))
+                words = reread(page.number, box, "line")
+                text = " ".join(w.text for w in words)
                 for m in _CONTAINER_OCR.finditer(text):
                     number = m.group(1) + (m.group(2) + m.group(3)).translate(_DIGIT_FIX)
                     if number not in stated:
                         stated.append(number)
+                        read.extend(words)
                         notes.append(f"container {number} re-read from {m.group(0)!r}")
-    if stated:
-        # Numbers read only partly the first time ("1234567/40HQ") give way to whole ones.
-        whole = [c for c in stated if container_check.is_valid(c) or len(c) == 11]
+    if read:
         values["container_numbers"] = Value(
-            whole or stated,
+            stated,
             pages[0].number,
-            None,
-            0.8,
-            ", ".join(whole or stated),
+            union_box(w.box for w in read),
+            min(w.conf for w in read),
+            " ".join(w.text for w in read),
             "ocr",
             rank=(50,),
         )
@@ -597,26 +621,20 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
     line, the issuer's letterhead, and values that name themselves (``Gasoline``, ``1.5L``)."""
     allowed = stated_fields(dtype)
     method = pages[0].method
-    text = "\n".join(p.text for p in pages)
     if "container_numbers" in allowed:
-        found = container_check.find_containers(text)
-        if found:
-            stated = list(dict.fromkeys(c for c, _ in found))
-            values["container_numbers"] = Value(
-                stated, pages[0].number, None, 1.0, ", ".join(stated), method, rank=(50,)
-            )
+        rows = [(r, p.method) for p in pages for r in build_rows(p)]
+        stated, where = [], []
+        for row, _ in rows:
+            for number, _ in container_check.find_containers(row.text):
+                if number not in stated:
+                    stated.append(number)
+                    where.append(row)
+        if stated:
+            values["container_numbers"] = _rows_value(stated, where, method)
     if "mileage_entries" in allowed:
-        entries = _mileage_entries(pages, ctx)
+        entries, used = _mileage_entries(pages, ctx)
         if entries:
-            values["mileage_entries"] = Value(
-                entries,
-                pages[0].number,
-                None,
-                1.0,
-                f"{len(entries)} dated readings",
-                method,
-                rank=(50,),
-            )
+            values["mileage_entries"] = _rows_value(entries, used, method)
     cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
     for cell, how in cells:
         desc = _description(cell.text)
@@ -782,10 +800,11 @@ def _self_naming(cells, wanted: set[str]):
                 yield name, value, cell, how
 
 
-def _mileage_entries(pages: list[PageText], ctx) -> list[dict]:
-    """Dated odometer readings from a service history table, in the order printed."""
+def _mileage_entries(pages: list[PageText], ctx) -> tuple[list[dict], list[Row]]:
+    """Dated odometer readings from a service history table, in the order printed, with
+    the rows they were read from."""
     unit = "km"
-    out = []
+    out, used = [], []
     for page in pages:
         for row in build_rows(page):
             text = row.text
@@ -812,7 +831,24 @@ def _mileage_entries(pages: list[PageText], ctx) -> list[dict]:
                     break
             if km is not None:
                 out.append({"date": when.isoformat(), "odometer_km": km})
-    return out
+                used.append(row)
+    return out, used
+
+
+def _rows_value(value, rows: list[Row], method: str) -> Value:
+    """A value read from several rows of one page (a table, a list): their box, their
+    weakest confidence, their text."""
+    first = [r for r in rows if r.page == rows[0].page]
+    words = [w for r in first for c in r.cells for w in c.words]
+    return Value(
+        value,
+        rows[0].page,
+        union_box(w.box for w in words),
+        min((w.conf for w in words), default=0.0),
+        " | ".join(r.text for r in rows),
+        method,
+        rank=(50,),
+    )
 
 
 def _fold_extras(values: dict[str, Value]) -> None:

@@ -95,34 +95,56 @@ def read_all(
     factory: ReaderFactory,
     progress: Progress | None = None,
 ) -> list[ReadResult]:
-    """Read every item, in parallel across processes when there is more than one."""
+    """Read every item in worker processes (one per core): in parallel, and so that a reader
+    dying on a hostile file cannot take the run down. ``ocr.workers = 1`` reads in this
+    process instead (no isolation: for debugging and fast tests)."""
     total = len(items)
-    workers = min(settings.worker_count(), total)
+    workers = max(1, min(settings.worker_count(), total))
     results: list[ReadResult | None] = [None] * total
-    if workers <= 1:
+    if settings.ocr.workers == 1 or not items:
         reader = factory(settings)
         for i, item in enumerate(items):
             results[i] = read_document(item, settings, reader, policy)
             if progress:
                 progress(i + 1, total, item.name)
         return results  # type: ignore[return-value]
+    done = 0
+
+    def finished(i: int, result: ReadResult) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
+        if progress:
+            progress(done, total, items[i].name)
+
+    pending = _read_in_pool(list(range(total)), items, workers, settings, policy, factory, finished)
+    # A worker that dies (a segfault in a native library on a hostile file) breaks the whole
+    # pool and every document in flight with it. Read those again one at a time, each in a
+    # process of its own, so only the document that kills its reader is lost.
+    for i in pending:
+        if _read_in_pool([i], items, 1, settings, policy, factory, finished):
+            finished(i, _crashed(items[i], policy, "the reading process died on this file"))
+    return results  # type: ignore[return-value]
+
+
+def _read_in_pool(indices, items, workers, settings, policy, factory, finished) -> list[int]:
+    """Read ``indices`` in a pool of ``workers``; the indices left unread if it broke."""
     # fork: workers inherit the imported libraries instead of importing them again.
     ctx = multiprocessing.get_context("fork")
-    done = 0
+    unread = set(indices)
     with ProcessPoolExecutor(workers, ctx, _init_worker, (settings, policy, factory)) as pool:
-        futures = {pool.submit(_read_in_worker, item): i for i, item in enumerate(items)}
+        futures = {pool.submit(_read_in_worker, items[i]): i for i in indices}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
-                results[i] = fut.result()
-            except BrokenProcessPool as exc:
-                results[i] = _crashed(items[i], policy, f"worker process died: {exc}")
+                result = fut.result()
+            except BrokenProcessPool:
+                continue
             except Exception as exc:  # noqa: BLE001 - never lose a document to a worker bug
-                results[i] = _crashed(items[i], policy, f"{type(exc).__name__}: {exc}")
-            done += 1
-            if progress:
-                progress(done, total, items[i].name)
-    return results  # type: ignore[return-value]
+                result = _crashed(items[i], policy, f"{type(exc).__name__}: {exc}")
+            unread.discard(i)
+            finished(i, result)
+    return sorted(unread)
 
 
 def _crashed(item: intake.IntakeItem, policy: Policy, why: str) -> ReadResult:
