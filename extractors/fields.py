@@ -478,6 +478,9 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     current = values.get("vin")
     if current is None or current.method != "ocr" or current.box is None:
         return
+    first: VinReading = current.extra["reading"]
+    if first.check_digit_required and first.check_digit_ok and not first.corrections:
+        return  # confirmed as read: a mandatory check digit holds
     x0, y0, x1, y1 = current.box
     words = reread(current.page, (x0, y0, x1, y1), "vin")
     text = "".join(w.text for w in words)
@@ -503,7 +506,6 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         rank=current.rank,
     )
     vin_candidates.append(val)
-    first: VinReading = current.extra["reading"]
     if reading.vin == current.value:
         current.confidence = max(current.confidence, conf)
         notes.append("VIN re-read agrees")
@@ -537,7 +539,7 @@ _DIGIT_FIX = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
 
 
 WEAK_VALUE = 0.75
-MAX_VALUE_REREADS = 6
+MAX_VALUE_REREADS = 4
 
 
 def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -> None:
