@@ -28,8 +28,9 @@ from extractors.templates import (
 from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, read_vin
 from verifier.models import DocType
 
-# Re-reads a region of an OCR page more carefully: (page number, box, purpose) -> words.
-Rereader = Callable[[int, Box, str], list[Word]]
+# Re-reads regions of an OCR page more carefully, in one go: (page number, boxes, purpose)
+# -> the words of each box. Purpose "vin" reads one VIN-alphabet word, "line" a line of text.
+Rereader = Callable[[int, list[Box], str], list[list[Word]]]
 
 _SEPARATORS = " \t:：;,-–—=|.#"
 _ANY_LABEL_START = re.compile(r"^\s*[A-Za-z\u4e00-\u9fff]")
@@ -482,7 +483,7 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     if first.check_digit_required and first.check_digit_ok and not first.corrections:
         return  # confirmed as read: a mandatory check digit holds
     x0, y0, x1, y1 = current.box
-    words = reread(current.page, (x0, y0, x1, y1), "vin")
+    (words,) = reread(current.page, [(x0, y0, x1, y1)], "vin")
     text = "".join(w.text for w in words)
     if not words:
         return
@@ -528,7 +529,9 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
 
 
 def _cell_value(value, cell: Cell, method: str, raw: str | None = None) -> Value:
-    return Value(value, cell.page, cell.box, cell.conf, raw or cell.text, method, rank=(50,))
+    # The cell may hold a misread label beside the value: its mean, not its worst word.
+    conf = sum(w.conf for w in cell.words) / len(cell.words)
+    return Value(value, cell.page, cell.box, conf, raw or cell.text, method, rank=(50,))
 
 
 _CONTAINERISH = re.compile(
@@ -554,30 +557,35 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         and v.confidence < WEAK_VALUE
         and parsers.get(name) in ("text", "party", "place", "date", "identifier", "km", "money")
     )
-    for _, name in weak[:MAX_VALUE_REREADS]:
-        v = values[name]
-        x0, y0, x1, y1 = v.box
-        pad = y1 - y0
-        words = reread(v.page, (max(0.0, x0 - pad), y0, x1 + pad, y1), "line")
-        if not words:
-            continue
-        text = " ".join(w.text for w in words)
-        conf = sum(w.conf for w in words) / len(words)
-        parsed = parse_value(parsers[name], text, ctx)
-        if parsed is None or conf <= v.confidence or parsed[0] == v.value:
-            continue
-        notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
-        values[name] = Value(
-            parsed[0],
-            v.page,
-            union_box(w.box for w in words),
-            conf,
-            text,
-            "ocr",
-            v.corrections,
-            {**v.extra, **parsed[1]},
-            v.rank,
-        )
+    chosen = [name for _, name in weak[:MAX_VALUE_REREADS]]
+    for page in sorted({values[n].page for n in chosen}):
+        names = [n for n in chosen if values[n].page == page]
+        boxes = []
+        for name in names:
+            x0, y0, x1, y1 = values[name].box
+            pad = y1 - y0
+            boxes.append((max(0.0, x0 - pad), y0, x1 + pad, y1))
+        for name, words in zip(names, reread(page, boxes, "line"), strict=True):
+            v = values[name]
+            if not words:
+                continue
+            text = " ".join(w.text for w in words)
+            conf = sum(w.conf for w in words) / len(words)
+            parsed = parse_value(parsers[name], text, ctx)
+            if parsed is None or conf <= v.confidence or parsed[0] == v.value:
+                continue
+            notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
+            values[name] = Value(
+                parsed[0],
+                v.page,
+                union_box(w.box for w in words),
+                conf,
+                text,
+                "ocr",
+                v.corrections,
+                {**v.extra, **parsed[1]},
+                v.rank,
+            )
 
 
 def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, notes) -> None:
@@ -591,21 +599,22 @@ def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, no
     for page in pages:
         if page.method != "ocr":
             continue
-        for row in build_rows(page):
-            for cell in row.cells:
-                if not _CONTAINERISH.search(cell.text) or cell.conf >= 0.9:
-                    continue
-                # OCR that lost the owner code also lost its box: look left of the digits.
-                x0, y0, x1, y1 = cell.box
-                box = (max(0.0, x0 - 5 * (y1 - y0)), y0, x1, y1)
-                words = reread(page.number, box, "line")
-                text = " ".join(w.text for w in words)
-                for m in _CONTAINER_OCR.finditer(text):
-                    number = m.group(1) + (m.group(2) + m.group(3)).translate(_DIGIT_FIX)
-                    if number not in stated:
-                        stated.append(number)
-                        read.extend(words)
-                        notes.append(f"container {number} re-read from {m.group(0)!r}")
+        cells = [
+            c
+            for r in build_rows(page)
+            for c in r.cells
+            if _CONTAINERISH.search(c.text) and c.conf < 0.9
+        ]
+        # OCR that lost the owner code also lost its box: look left of the digits.
+        boxes = [(max(0.0, c.box[0] - 5 * (c.box[3] - c.box[1])), *c.box[1:]) for c in cells]
+        for words in reread(page.number, boxes, "line") if boxes else []:
+            text = " ".join(w.text for w in words)
+            for m in _CONTAINER_OCR.finditer(text):
+                number = m.group(1) + (m.group(2) + m.group(3)).translate(_DIGIT_FIX)
+                if number not in stated:
+                    stated.append(number)
+                    read.extend(words)
+                    notes.append(f"container {number} re-read from {m.group(0)!r}")
     if read:
         values["container_numbers"] = Value(
             stated,

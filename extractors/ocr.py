@@ -30,7 +30,7 @@ import pytesseract
 import pytesseract.pytesseract as _pt
 
 from extractors.page import Box, PageText, Word
-from extractors.preprocess import clean_page, rotate_quadrant
+from extractors.preprocess import clean_page, rotate_quadrant, to_gray
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ CJK_LANGS = "chi_sim+eng"
 CJK_WEAK_CONF = 0.55
 CJK_MAX_WORDS = 8
 CJK_MAX_LINES = 24
-CJK_GAP = 24
 CJK_MIN_PAGE_QUALITY = 0.5
 
 
@@ -150,9 +149,9 @@ def available_languages() -> set[str]:
 
 
 def _write_image(image: np.ndarray, directory: str) -> str:
-    # Uncompressed-ish PNG: Leptonica reads it and writing costs a few milliseconds.
-    path = str(Path(directory) / "page.png")
-    if not cv2.imwrite(path, image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
+    # Uncompressed PNM: Leptonica reads it, and writing it costs no compression (PNG did).
+    path = str(Path(directory) / ("page.pgm" if image.ndim == 2 else "page.ppm"))
+    if not cv2.imwrite(path, image):
         raise OcrError("could not write the page image for tesseract")
     return path
 
@@ -356,48 +355,18 @@ class TesseractReader:
         ][:CJK_MAX_LINES]
         if not weak:
             return words
-        ph, pw = page.shape[:2]
-        crops, placed, y = [], [], CJK_GAP
-        for key, ws in weak:
-            x0, y0, x1, y1 = (int(v) for v in _union(w.box for w in ws))
-            m = max(4, (y1 - y0) // 3)
-            cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(pw, x1 + m), min(ph, y1 + m)
-            if cx1 <= cx0 or cy1 <= cy0:
-                continue
-            crop = page[cy0:cy1, cx0:cx1]
-            crops.append((crop, y))
-            placed.append((key, ws, cx0, cy0, y, y + crop.shape[0]))
-            y += crop.shape[0] + CJK_GAP
-        width = max(c.shape[1] for c, _ in crops) + 2 * CJK_GAP
-        strip = np.full((y, width), 255, np.uint8)
-        for crop, top in crops:
-            strip[top : top + crop.shape[0], CJK_GAP : CJK_GAP + crop.shape[1]] = crop
         try:
-            found = self._data(strip, psm=6, lang=CJK_LANGS)
+            found = self.reread_many(
+                [_union(w.box for w in ws) for _, ws in weak], psm=6, lang=CJK_LANGS, image=page
+            )
         except OcrTimeout:
             raise
         except OcrError as exc:
             notes.append(f"cjk re-read failed: {exc}")
             return words
         replaced = {}
-        for key, ws, cx0, cy0, top, bottom in placed:
-            mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
-            if not mine:
-                continue
-            shifted = [
-                Word(
-                    w.text,
-                    (
-                        w.box[0] - CJK_GAP + cx0,
-                        w.box[1] - top + cy0,
-                        w.box[2] - CJK_GAP + cx0,
-                        w.box[3] - top + cy0,
-                    ),
-                    w.conf,
-                    key,
-                )
-                for w in _join_cjk(mine)
-            ]
+        for (key, ws), mine in zip(weak, found, strict=True):
+            shifted = [Word(w.text, w.box, w.conf, key) for w in _join_cjk(mine)]
             # Only what lies within the line itself (the crop's margin may catch a neighbour),
             # and only a reading that found Chinese: this is no second English pass.
             lx0, _, lx1, _ = _union(w.box for w in ws)
@@ -412,9 +381,71 @@ class TesseractReader:
             words = [w for w in words if w.line_key not in replaced]
             words += [w for ws in replaced.values() for w in ws]
         notes.append(
-            f"cjk: re-read {len(placed)} weak lines with {CJK_LANGS}, {len(replaced)} improved"
+            f"cjk: re-read {len(weak)} weak lines with {CJK_LANGS}, {len(replaced)} improved"
         )
         return words
+
+    def reread_many(
+        self,
+        boxes: list[Box],
+        *,
+        psm: int = 6,
+        whitelist: str | None = None,
+        lang: str | None = None,
+        image: np.ndarray | None = None,
+    ) -> list[list[Word]]:
+        """Re-read regions of ``image`` (a cleaned page this reader returned; default the last
+        one read) in ONE Tesseract call: each region is cut out with a margin, enlarged when
+        small, and stacked into a strip. Tesseract's start-up and model loading cost about as
+        much as reading a line, so a page's re-reads share them. Boxes come back in the page's
+        pixels, one list of words per region."""
+        page = self.last_image if image is None else image
+        if page is None:
+            raise OcrError("reread called before any page was read")
+        ph, pw = page.shape[:2]
+        pad = REREAD_PAD
+        placed, crops, top = [], [], pad
+        for x0, y0, x1, y1 in boxes:
+            bh = max(1.0, y1 - y0)
+            m = REREAD_MARGIN * bh + 4
+            cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
+            cx1, cy1 = min(pw, int(np.ceil(x1 + m))), min(ph, int(np.ceil(y1 + m)))
+            if cx1 <= cx0 or cy1 <= cy0:
+                raise OcrError(f"reread box {(x0, y0, x1, y1)} lies outside the page ({pw}x{ph})")
+            crop = to_gray(page[cy0:cy1, cx0:cx1])
+            scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / bh))
+            if scale > 1.0:
+                crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            crops.append((crop, top))
+            placed.append((cx0, cy0, scale, top, top + crop.shape[0]))
+            top += crop.shape[0] + 2 * pad
+        if not crops:
+            return []
+        strip = np.full((top - pad, max(c.shape[1] for c, _ in crops) + 2 * pad), 255, np.uint8)
+        for crop, y in crops:
+            strip[y : y + crop.shape[0], pad : pad + crop.shape[1]] = crop
+        extra = f"-c tessedit_char_whitelist={whitelist}" if whitelist else ""
+        found = self._data(strip, psm=psm, extra=extra, lang=lang)
+        out: list[list[Word]] = []
+        for n, (cx0, cy0, scale, y0, y1) in enumerate(placed):
+            out.append(
+                [
+                    Word(
+                        w.text,
+                        (
+                            (w.box[0] - pad) / scale + cx0,
+                            (w.box[1] - y0) / scale + cy0,
+                            (w.box[2] - pad) / scale + cx0,
+                            (w.box[3] - y0) / scale + cy0,
+                        ),
+                        w.conf,
+                        (n, *w.line_key),
+                    )
+                    for w in found
+                    if y0 <= (w.box[1] + w.box[3]) / 2 < y1
+                ]
+            )
+        return out
 
     def reread(
         self,
@@ -424,31 +455,5 @@ class TesseractReader:
         whitelist: str | None = None,
         image: np.ndarray | None = None,
     ) -> list[Word]:
-        """Re-read a region of ``image`` (a cleaned page this reader returned; default the
-        last one read); boxes come back in that page's pixels."""
-        page = self.last_image if image is None else image
-        if page is None:
-            raise OcrError("reread called before any page was read")
-        ph, pw = page.shape[:2]
-        x0, y0, x1, y1 = box
-        bh = max(1.0, y1 - y0)
-        m = REREAD_MARGIN * bh + 4
-        cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
-        cx1, cy1 = min(pw, int(np.ceil(x1 + m))), min(ph, int(np.ceil(y1 + m)))
-        if cx1 <= cx0 or cy1 <= cy0:
-            raise OcrError(f"reread box {box} lies outside the page ({pw}x{ph})")
-        crop = page[cy0:cy1, cx0:cx1]
-        scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / bh))
-        if scale > 1.0:
-            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        pad = REREAD_PAD
-        border = 255 if crop.ndim == 2 else (255, 255, 255)
-        crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=border)
-        extra = f"-c tessedit_char_whitelist={whitelist}" if whitelist else ""
-        return self._data(
-            crop,
-            psm=psm,
-            extra=extra,
-            offset=(cx0 - pad / scale, cy0 - pad / scale),
-            scale=scale,
-        )
+        """Re-read one region (see :meth:`reread_many`)."""
+        return self.reread_many([box], psm=psm, whitelist=whitelist, image=image)[0]

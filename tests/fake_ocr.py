@@ -60,8 +60,8 @@ class FakeOcrReader:
         return PageText(page_number, float(width), float(height), words, "ocr", "px",
                         notes=["fake OCR"])
 
-    def reread(self, box, *, psm: int = 7, whitelist: str | None = None, image=None):
-        return []
+    def reread_many(self, boxes, *, psm=6, whitelist=None, lang=None, image=None):
+        return [[] for _ in boxes]
 
 
 class FakeReaderFactory:

@@ -30,14 +30,15 @@ KEEP_RASTERS = 3
 class OcrReader(Protocol):
     def read(self, image: np.ndarray, *, page_number: int, key: str = "") -> PageText: ...
 
-    def reread(
+    def reread_many(
         self,
-        box: Box,
+        boxes: list[Box],
         *,
-        psm: int = 7,
+        psm: int = 6,
         whitelist: str | None = None,
+        lang: str | None = None,
         image: np.ndarray | None = None,
-    ) -> list[Word]: ...
+    ) -> list[list[Word]]: ...
 
     last_image: np.ndarray | None
 
@@ -90,6 +91,9 @@ def _read_pdf(item: IntakeItem, settings: Settings, reader: OcrReader) -> _Pages
                 raise ReadError("document.limit", f"page {number}: {exc}", "rasterise") from exc
             out.pages.append(_ocr(reader, image, number, f"{item.sha256}:{number}", out))
             out.pages[-1].notes.insert(0, triage.reason)
+            del image
+            # MuPDF caches decoded page images; a 600-page scan must not keep them all.
+            pymupdf.TOOLS.store_shrink(100)
     return out
 
 
@@ -169,14 +173,15 @@ def read_document(
             )
             return result
 
-        def reread(page_number: int, box: Box, purpose: str) -> list[Word]:
+        def reread(page_number: int, boxes: list[Box], purpose: str) -> list[list[Word]]:
             image = got.rasters.get(page_number)
             if image is None:
-                return []
+                return [[] for _ in boxes]
             if purpose == "vin":
                 # psm 8 (one word) read noisy VINs right where psm 7 added characters.
-                return reader.reread(box, psm=8, whitelist=VIN_WHITELIST, image=image)
-            return reader.reread(box, psm=6, image=image)  # measured best on thin fonts
+                return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
+            # psm 6 read thin fonts best (a B/L's container line)
+            return reader.reread_many(boxes, psm=6, image=image)
 
         extraction = fields.extract(got.pages, doc.type, reread=reread if got.rasters else None)
         result.notes.extend(extraction.notes)
