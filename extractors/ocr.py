@@ -345,13 +345,30 @@ class TesseractReader:
         lines: dict[tuple[int, ...], list[Word]] = {}
         for w in words:
             lines.setdefault(w.line_key, []).append(w)
+
+        def mean(ws: list[Word]) -> float:
+            return sum(w.conf for w in ws) / len(ws)
+
+        boxes = {key: _union(w.box for w in ws) for key, ws in lines.items()}
+        sure = [boxes[k] for k, ws in lines.items() if mean(ws) >= 0.8]
+
+        def labels_a_value(b: Box) -> bool:
+            # A garbled label has a cleanly read value beside it (same row, to the right) or
+            # just under it; a stamp, a signature or a photo's texture has not.
+            h = b[3] - b[1]
+            return any(
+                (s[0] > b[2] and min(s[3], b[3]) - max(s[1], b[1]) > 0.3 * h)
+                or (0 <= s[1] - b[3] < 1.5 * h and min(s[2], b[2]) - max(s[0], b[0]) > 0)
+                for s in sure
+            )
+
         weak = [
             (key, ws)
             for key, ws in lines.items()
             if len(ws) <= CJK_MAX_WORDS
-            and (
-                sum(w.conf for w in ws) / len(ws) < CJK_WEAK_CONF or min(w.conf for w in ws) < 0.35
-            )
+            and sum(len(w.text) for w in ws) >= 2
+            and (mean(ws) < CJK_WEAK_CONF or min(w.conf for w in ws) < 0.35)
+            and labels_a_value(boxes[key])
         ][:CJK_MAX_LINES]
         if not weak:
             return words
