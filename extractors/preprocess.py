@@ -342,6 +342,15 @@ def remove_rules(gray: np.ndarray) -> Step:
     return out, f"rules: {count} px of table lines painted out"
 
 
+def text_marks(gray: np.ndarray) -> np.ndarray:
+    """Centres (x, y) of the character-sized ink marks of a page: where text is, read or not."""
+    mask = ink_mask(gray).astype(np.uint8)
+    n, _, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    ok = (hs >= 5) & (hs <= gray.shape[0] * 0.05) & (ws <= 3 * hs) & (ws >= 2)
+    return centres[1:][ok]
+
+
 def upscale(gray: np.ndarray) -> Step:
     """Enlarge a low-resolution page so characters are ~TARGET_CHAR_HEIGHT px tall."""
     if max(gray.shape) > MAX_UPSCALE_SIDE:
