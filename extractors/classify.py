@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.layout import build_rows
+from extractors.layout import Cell, build_rows
 from extractors.page import PageText
 from extractors.templates import doctype_templates
 from extractors.vin_reader import find_vins
@@ -53,6 +53,13 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
     rows = [(p, r) for p in head for r in build_rows(p)]
     body = "\n".join(r.text for _, r in rows)
     cells = [(page, row, cell) for page, row in rows for cell in row.cells]
+    # A title set with wide spacing falls apart into cells ("Vehicle Purchase | Contract"):
+    # a short row is also read whole.
+    cells += [
+        (page, row, Cell(tuple(w for c in row.cells for w in c.words), row.page, row.index))
+        for page, row in rows
+        if 1 < len(row.cells) <= 3 and len(row.text.split()) <= 8
+    ]
     heights = sorted(w.box[3] - w.box[1] for p in head for w in p.words)
     body_height = heights[len(heights) // 2] if heights else 0.0
     for dtype, tpl in doctype_templates().items():

@@ -25,37 +25,102 @@ from verifier.read import ReadResult
 # A reading this sure of itself is left alone even when the others disagree.
 CONFIDENT = 0.92
 # Characters OCR takes for one another on VIN plates, scans and photos.
-CONFUSABLE = [
-    set(g)
-    for g in ("S58B", "Z2", "G6C", "OQD0U", "IL1T7J", "EFP6", "A4", "MN", "VY", "KX", "HN", "PR")
-]
+# Pairs, not groups: two digits are never confusable here, since a cloned VIN differs from
+# the real one in a serial digit.
+CONFUSABLE = {
+    frozenset(p)
+    for p in (
+        "S5",
+        "S8",
+        "B8",
+        "Z2",
+        "G6",
+        "GC",
+        "O0",
+        "Q0",
+        "D0",
+        "U0",
+        "OD",
+        "OQ",
+        "I1",
+        "L1",
+        "T1",
+        "T7",
+        "J1",
+        "IL",
+        "IT",
+        "E6",
+        "EF",
+        "FP",
+        "PR",
+        "A4",
+        "MN",
+        "VY",
+        "KX",
+        "HN",
+        "B3",
+        "G9",
+    )
+}
 MAX_CONFUSIONS = 3
 
 
 def _confusable(a: str, b: str) -> bool:
-    return a == b or any(a in g and b in g for g in CONFUSABLE)
+    return a == b or frozenset((a, b)) in CONFUSABLE
 
 
 def _confusions(read: str, stated: str) -> list[str] | None:
-    """How ``read`` becomes ``stated`` by OCR confusions and at most one stray character
-    (``L6ETHWZ…``: an E read into a gap); None when it cannot."""
+    """How ``read`` becomes ``stated`` by at most MAX_CONFUSIONS edits, each an OCR confusion
+    or a single character lost or gained (``J1RKHDH91NG…`` for ``LJ1RKHDH9NG…``: an L lost,
+    a 1 gained); None when it cannot. An alignment by dynamic programming."""
     read = "".join(ch for ch in read.upper() if ch.isalnum())
-    if len(read) == len(stated) + 1:
-        best = None
-        for i in range(len(read)):
-            rest = _confusions(read[:i] + read[i + 1 :], stated)
-            if rest is not None and (best is None or len(rest) + 1 < len(best)):
-                best = [f"dropped stray {read[i]} at {i + 1}", *rest]
-        return best if best is not None and len(best) <= MAX_CONFUSIONS else None
-    if len(read) != len(stated):
+    n, m, inf = len(read), len(stated), MAX_CONFUSIONS + 1
+    if abs(n - m) > 2:
         return None
-    out = []
-    for i, (a, b) in enumerate(zip(read, stated, strict=True), start=1):
-        if a != b:
-            if not _confusable(a, b):
-                return None
-            out.append(f"{a}→{b} at {i}")
-    return out if len(out) <= MAX_CONFUSIONS else None
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    step: list[list[str | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0
+    for a in range(n + 1):
+        for b in range(m + 1):
+            c = cost[a][b]
+            if c >= inf:
+                continue
+            moves = []
+            if a < n and b < m:
+                same = read[a] == stated[b]
+                if same or _confusable(read[a], stated[b]):
+                    moves.append(
+                        (
+                            a + 1,
+                            b + 1,
+                            c + (0 if same else 1),
+                            None if same else f"{read[a]}→{stated[b]} at {b + 1}",
+                        )
+                    )
+            if a < n:
+                moves.append((a + 1, b, c + 1, f"dropped stray {read[a]} at {a + 1}"))
+            if b < m:
+                moves.append((a, b + 1, c + 1, f"restored lost {stated[b]} at {b + 1}"))
+            for na, nb, nc, note in moves:
+                if nc < cost[na][nb]:
+                    cost[na][nb] = nc
+                    step[na][nb] = f"{a},{b}|{note or ''}"
+    if cost[n][m] > MAX_CONFUSIONS:
+        return None
+    notes, a, b = [], n, m
+    while (a, b) != (0, 0):
+        prev, note = step[a][b].split("|", 1)
+        if note:
+            notes.append(note)
+        a, b = (int(x) for x in prev.split(","))
+    notes.reverse()
+    # A character lost and another gained in the same place is a substitution in disguise:
+    # only a confusion may substitute (a cloned VIN differs in one serial digit).
+    drops = [int(x.rsplit(" ", 1)[1]) for x in notes if x.startswith("dropped")]
+    gains = [int(x.rsplit(" ", 1)[1]) for x in notes if x.startswith("restored")]
+    if any(abs(d - g) < 3 for d in drops for g in gains):
+        return None
+    return notes
 
 
 def agree_on_vin(results: list[ReadResult]) -> None:
@@ -110,3 +175,68 @@ def agree_on_vin(results: list[ReadResult]) -> None:
             doc.sources["vin"] = doc.sources["vin"].model_copy(
                 update={"agreement": stated[doc.fields.vin] - 1}
             )
+
+
+# Names and words the documents of one transaction share, where OCR's look-alike characters
+# ("ETS" for "ET5", "Autolmport" for "AutoImport") are put right by the others.
+SHARED_TEXT_FIELDS = (
+    "model",
+    "seller",
+    "buyer",
+    "consignee",
+    "exporter",
+    "shipper",
+    "owner",
+    "port_of_loading",
+    "port_of_discharge",
+    "vessel",
+)
+MAX_TEXT_CONFUSIONS = 2
+
+
+def agree_on_text(results: list[ReadResult], names=SHARED_TEXT_FIELDS) -> None:
+    """Correct an OCR value that differs from what at least two other documents state only
+    in characters OCR confuses; each change is recorded beside the raw text."""
+    for name in names:
+        stated: Counter[str] = Counter()
+        written: dict[str, str] = {}  # how the others write it, case and all
+        for r in results:
+            value = getattr(r.document.fields, name)
+            if value:
+                stated[str(value).upper()] += 1
+                written.setdefault(str(value).upper(), str(value))
+        for result in results:
+            _agree_one(result, name, stated, written)
+
+
+def _agree_one(result: ReadResult, name: str, stated: Counter, written: dict[str, str]) -> None:
+    doc = result.document
+    value = getattr(doc.fields, name)
+    source = doc.sources.get(name)
+    if not value or source is None or source.method != "ocr":
+        return
+    key = str(value).upper()
+    others = stated.copy()
+    others[key] -= 1
+    consensus, support = max(others.items(), key=lambda kv: kv[1], default=(None, 0))
+    if consensus is None or consensus == key or support < max(2, others[key] + 1):
+        return
+    if len(consensus) != len(key):
+        return
+    diffs = [i for i, (a, b) in enumerate(zip(key, consensus, strict=True)) if a != b]
+    if not diffs or len(diffs) > MAX_TEXT_CONFUSIONS:
+        return
+    if not all(_confusable(key[i], consensus[i]) for i in diffs):
+        return
+    # An upper-case document keeps its case; otherwise as the others write the character.
+    model = consensus if value == value.upper() else written[consensus]
+    chars = list(value)
+    for i in diffs:
+        chars[i] = model[i]
+    fixed = "".join(chars)
+    notes = [f"{value[i]}→{fixed[i]} at {i + 1}" for i in diffs]
+    notes.append(f"{support} other documents state {fixed}")
+    setattr(doc.fields, name, fixed)
+    doc.sources[name] = source.model_copy(update={"corrections": [*source.corrections, *notes]})
+    stated[key] -= 1
+    stated[fixed.upper()] += 1

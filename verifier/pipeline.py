@@ -48,6 +48,7 @@ def check_folder(
     items = intake.scan_folder(Path(folder), settings.limits)
     results = read_all(items, settings, policy, reader_factory, progress)
     agreement.agree_on_vin(results)
+    agreement.agree_on_text(results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     findings += intake_findings(items, policy)
     findings += [f for r in results for f in identifiers.check_document(r.document, policy)]

@@ -1,0 +1,67 @@
+"""Agreement across documents: OCR look-alikes are put right, a different VIN never is."""
+
+from verifier.agreement import _confusions, agree_on_text, agree_on_vin
+from verifier.models import Document, Fields, Source
+from verifier.read import ReadResult
+
+REAL = "LS5RTN5N2L2183505"
+
+
+def _doc(name, method="text_layer", conf=1.0, **fields):
+    sources = {k: Source(page=1, confidence=conf, raw=str(v), method=method)
+               for k, v in fields.items()}
+    return ReadResult(Document(file=name, sha256="0" * 64, fields=Fields(**fields),
+                               sources=sources), [])
+
+
+def test_an_ocr_misread_vin_is_put_right_by_the_other_documents():
+    results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),
+               _doc("plate.jpg", "ocr", 0.41, vin="LSSRTNSN2L2183505")]
+    agree_on_vin(results)
+    plate = results[2].document
+    assert plate.fields.vin == REAL
+    assert "S→5 at 3" in plate.sources["vin"].corrections
+    assert plate.sources["vin"].raw == "LSSRTNSN2L2183505"
+    assert plate.sources["vin"].agreement == 2
+
+
+def test_a_cloned_vin_one_serial_digit_apart_is_never_corrected():
+    clone = REAL[:-1] + "8"
+    results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),
+               _doc("plate.jpg", "ocr", 0.41, vin=clone)]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == clone
+    assert results[2].document.sources["vin"].agreement == 0
+
+
+def test_a_text_layer_vin_is_never_changed():
+    results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),
+               _doc("c.pdf", vin="LSSRTNSN2L2183505")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == "LSSRTNSN2L2183505"
+
+
+def test_alignment_allows_a_shift_but_not_a_disguised_substitution():
+    assert _confusions("J1RKHDH91NG305720", "LJ1RKHDH9NG305720") == [
+        "restored lost L at 1", "dropped stray 1 at 9"]
+    assert _confusions(REAL[:-1] + "8", REAL) is None  # 8 and 5: two digits
+    assert _confusions("LS5RTN5N2L2183595", REAL) is None
+
+
+def test_shared_names_keep_their_case_and_record_the_change():
+    results = [_doc("a.pdf", model="ET5"), _doc("b.pdf", model="ET5"),
+               _doc("c.jpg", "ocr", 0.8, model="ETS"),
+               _doc("d.pdf", consignee="AutoImport Odesa LLC"),
+               _doc("e.pdf", consignee="AutoImport Odesa LLC"),
+               _doc("f.jpg", "ocr", 0.8, consignee="Autolmport Odesa LLC")]
+    agree_on_text(results)
+    assert results[2].document.fields.model == "ET5"
+    assert results[5].document.fields.consignee == "AutoImport Odesa LLC"
+    assert "l→I at 5" in results[5].document.sources["consignee"].corrections
+
+
+def test_a_different_name_is_not_a_misreading():
+    results = [_doc("a.pdf", model="H6"), _doc("b.pdf", model="H6"),
+               _doc("c.jpg", "ocr", 0.5, model="H9")]
+    agree_on_text(results)
+    assert results[2].document.fields.model == "H9"
