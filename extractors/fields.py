@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checks import container as container_check
+from checks.vin import check_digit_required
 from extractors import normalize
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.page import Box, PageText, Word, union_box
@@ -130,6 +131,24 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     if reading is not None and not ocr:
         reading = _as_printed(reading)
     return reading
+
+
+def stray_character_readings(text: str) -> list[VinReading]:
+    """An OCR reading one character too long ("L6T3 1IMNK3PX355212"): every deletion whose
+    mandatory check digit holds as read. About one deletion in eleven passes by chance, so
+    these are only candidates, for the other documents to choose between (agreement)."""
+    chars = "".join(ch for ch in text if ch.isalnum())
+    if len(chars) != 18:
+        return []
+    found: dict[str, VinReading] = {}
+    for i in range(18):
+        r = read_vin(chars[:i] + chars[i + 1 :], mandatory_check=False)
+        if r is not None and check_digit_required(r.vin) and r.check_digit_ok:
+            note = f"dropped stray {chars[i]} at {i + 1}"
+            found.setdefault(
+                r.vin, replace(r, raw=text.strip(), corrections=(note, *r.corrections))
+            )
+    return list(found.values())
 
 
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
@@ -396,6 +415,17 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
 
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
+        if parsed is None and hit.field == "vin" and src["method"] == "ocr":
+            for r in stray_character_readings(text):
+                vin_candidates.append(
+                    Value(
+                        r.vin,
+                        **{**src, "raw": r.raw},
+                        corrections=list(r.corrections),
+                        extra={"reading": r},
+                        rank=(90,),
+                    )
+                )
         if parsed is None:
             continue
         value, extra = parsed

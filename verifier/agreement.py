@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 
 from checks import vin as vin_check
+from extractors.templates import stated_fields
+from verifier.models import Source
 from verifier.read import ReadResult
 
 # A reading this sure of itself is left alone even when the others disagree.
@@ -123,6 +125,31 @@ def _confusions(read: str, stated: str) -> list[str] | None:
     return notes
 
 
+def _adopt_candidate(result: ReadResult, stated: Counter) -> None:
+    """A page that yielded no VIN of its own but candidates (a reading one character too
+    long): the candidate at least two other documents state is taken, and so recorded."""
+    consensus, support = max(stated.items(), key=lambda kv: kv[1], default=(None, 0))
+    if consensus is None or support < 2:
+        return
+    own = next((c for c in result.vin_candidates if c.value == consensus), None)
+    if own is None or own.method != "ocr" or "vin" not in stated_fields(result.document.type):
+        return
+    doc = result.document
+    doc.fields.vin = consensus
+    doc.sources["vin"] = Source(
+        page=own.page,
+        box=own.box,
+        confidence=round(min(1.0, own.confidence), 3),
+        raw=own.raw,
+        corrections=[
+            *own.corrections,
+            f"chosen among this page's readings: {support} other documents state it",
+        ],
+        method="ocr",
+    )
+    stated[consensus] += 1
+
+
 def agree_on_vin(results: list[ReadResult]) -> None:
     stated = Counter(r.document.fields.vin for r in results if r.document.fields.vin)
     if not stated:
@@ -131,7 +158,10 @@ def agree_on_vin(results: list[ReadResult]) -> None:
         doc = result.document
         current = doc.fields.vin
         source = doc.sources.get("vin")
-        if not current or source is None or source.method != "ocr":
+        if not current:
+            _adopt_candidate(result, stated)
+            continue
+        if source is None or source.method != "ocr":
             continue
         others = stated.copy()
         others[current] -= 1
