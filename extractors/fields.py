@@ -196,7 +196,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     if parser == "identifier":
         for m in _IDENT.finditer(text):
             if any(ch.isdigit() for ch in m.group(0)):
-                return m.group(0).strip("._-/"), extra
+                ident = m.group(0).strip("._-/")
+                # OCR reads a letter prefix's I as 1 ("1R2401285024" for "IR…"); a number
+                # does not start with 1 followed by letters and then digits.
+                if ctx.get("ocr") and re.match(r"1[A-Z]{1,3}[-/]?\d", ident):
+                    ident, extra = "I" + ident[1:], {"corrections": [f"1→I at 1 ({ident})"]}
+                return ident, extra
         return None
     if parser == "vessel":
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
@@ -347,6 +352,16 @@ def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple
     return " ".join(v for v in value if v), cells
 
 
+def _strip_own_label(text: str, template: FieldTemplate) -> str:
+    """A value that repeats its own label ("MODEL: ET5" under "Model"): the value alone."""
+    hits = _label_hits(text.strip(), (template,))
+    if hits and hits[0].start <= 1 and hits[0].field == template.name:
+        rest = text.strip()[hits[0].end :]
+        if rest.lstrip().startswith((":", "：")):
+            return rest
+    return text
+
+
 def _is_title(text: str, titles) -> bool:
     text = text.strip()
     return any((m := rx.search(text)) and len(m.group(0)) >= 0.5 * len(text) for rx in titles)
@@ -413,7 +428,9 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     elif re.search(r"\bCNY\b|\bRMB\b|人民币|元", whole):
         ctx["currency_hint"] = "CNY"
 
+    by_name = {t.name: t for t in tpl.fields}
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
+        text = _strip_own_label(text, by_name[hit.field])
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
         if parsed is None and hit.field == "vin" and src["method"] == "ocr":
             for r in stray_character_readings(text):
@@ -436,7 +453,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
                 )
             continue
         rank = (hit.priority, src["page"])
-        val = Value(value, **src, extra=extra, rank=rank)
+        val = Value(value, **src, extra=extra, rank=rank, corrections=extra.get("corrections", []))
         if hit.field == "vin":
             reading: VinReading = extra["reading"]
             val.raw = reading.raw

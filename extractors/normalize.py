@@ -911,6 +911,9 @@ def parse_count(text: str) -> int | None:
 _LABEL_PUNCT = " \t:;,.-–—_*|#•·=>：；，。、"
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+
+
 def clean_text(text: str) -> str | None:
     """Whitespace collapsed, control characters dropped, label punctuation stripped from both
     ends; None when nothing is left.
@@ -922,6 +925,8 @@ def clean_text(text: str) -> str | None:
         return None
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    # Typographic quotes as typed ones: "People’s Republic" is "People's Republic".
+    text = text.translate(_QUOTES)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.lstrip(_LABEL_PUNCT)
     # a trailing abbreviation dot (Ltd.) is part of the value; other punctuation is not

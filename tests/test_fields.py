@@ -146,3 +146,18 @@ def test_fields_a_type_does_not_state_are_not_reported():
     p = page((60, "BILL OF LADING"), (100, "Odometer: 12,000 km"), (115, "Shipper: ACME"))
     got, _ = _values([p], DocType.bill_of_lading)
     assert "odometer_km" not in got and got["shipper"] == "ACME"
+
+
+def test_ocr_letter_prefix_of_a_document_number_and_a_repeated_label():
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: 1R2401285024"),
+             (115, 50, "Model Name"), (130, 50, "MODEL: ET5"), method="ocr")
+    got, ex = _values([p], DocType.inspection_report)
+    assert got["document_number"] == "IR2401285024"
+    assert ex.values["document_number"].corrections == ["1→I at 1 (1R2401285024)"]
+    assert got["model"] == "ET5"
+
+
+def test_a_text_layer_document_number_is_never_changed():
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: 1R2401285024"))
+    got, _ = _values([p], DocType.inspection_report)
+    assert got["document_number"] == "1R2401285024"
