@@ -311,8 +311,10 @@ def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> d
 
 
 def _is_header_row(row: Row, templates) -> bool:
-    """A row of labels only (a grid whose values are in the row below)."""
-    return len(row.cells) >= 2 and all(_is_bare_label(c, templates) for c in row.cells)
+    """A row of labels (a grid whose values are in the row below): at least two cells, and
+    most of them, hold a label alone; a label this reader does not know may be the rest."""
+    bare = sum(_is_bare_label(c, templates) for c in row.cells)
+    return bare >= 2 and bare * 2 >= len(row.cells)
 
 
 def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple[str, list[Cell]]:

@@ -41,6 +41,8 @@ VIN_WHITELIST = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 POOR_READ = 0.70
 # OSD's orientation confidence needed before its rotation is tried.
 OSD_MIN_CONF = 1.0
+# Below this OSD confidence a poor read is also tried upside down.
+OSD_SURE = 3.0
 # Crops for reread: grown by this margin (fraction of the box height, plus pixels) and
 # enlarged until the box is at least this tall.
 REREAD_MARGIN = 0.3
@@ -58,7 +60,8 @@ CJK_MIN_PAGE_QUALITY = 0.5
 
 # A second segmentation pass when less than this share of the page's text marks was read.
 SKIPPED_COVERAGE = 0.9
-SKIPPED_MIN_MARKS = 40
+SKIPPED_MIN_MARKS = 10
+SKIPPED_FEW_WORDS = 15
 SECOND_PSM = 4
 
 
@@ -344,7 +347,9 @@ class TesseractReader:
         if len(marks) < SKIPPED_MIN_MARKS:
             return words
         before = _covered(marks, words)
-        if before >= SKIPPED_COVERAGE:
+        # Blurred small print hides its marks from the count; a page read to a few words
+        # is worth the second look too.
+        if before >= SKIPPED_COVERAGE and len(words) >= SKIPPED_FEW_WORDS:
             return words
         second = [
             Word(w.text, w.box, w.conf, (1000 + w.line_key[0], *w.line_key[1:]))
@@ -360,7 +365,8 @@ class TesseractReader:
             f"tesseract psm {SECOND_PSM}: text marks read {before:.0%} -> {after:.0%} "
             f"({len(words)} -> {len(merged)} words)"
         )
-        return merged if after >= before + 0.05 else words
+        better = after >= before + 0.05 or len(merged) >= 2 * len(words) + 5
+        return merged if better else words
 
     def _try_orientation(self, cleaned, words, quality, notes):
         found = self.osd(cleaned)
@@ -370,7 +376,10 @@ class TesseractReader:
         else:
             rot, conf = found
             notes.append(f"osd: rotate {rot} deg (confidence {conf:.1f})")
+            # OSD unsure of a page read this badly: upside down is the usual reason.
             candidates = [rot] if rot and conf >= OSD_MIN_CONF else []
+            if not candidates and conf < OSD_SURE:
+                candidates = [180]
         for rot in candidates:
             turned = rotate_quadrant(cleaned, rot)
             alt = self._data(turned, psm=self.psm)
