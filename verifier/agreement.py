@@ -61,6 +61,8 @@ CONFUSABLE = {
         "KX",
         "HN",
         "B3",
+        "S9",
+        "LU",
         "G9",
     )
 }
