@@ -64,6 +64,7 @@ SKIPPED_MIN_MARKS = 10
 SKIPPED_FEW_WORDS = 15
 # psm 4 (one column of varying sizes) first, then psm 6 (one uniform block).
 SECOND_PSMS = (4, 6)
+SECOND_MIN_CONF = 0.4
 
 
 def _covered(marks: np.ndarray, words: list[Word]) -> float:
@@ -357,6 +358,8 @@ class TesseractReader:
             second = [
                 Word(w.text, w.box, w.conf, (1000 * psm + w.line_key[0], *w.line_key[1:]))
                 for w in self._data(page, psm=psm)
+                # Block modes read texture and dark bands as words; only confident ones count.
+                if w.conf >= SECOND_MIN_CONF
             ]
             # The better reading of the page leads; the other fills in where it read nothing.
             lead, other = (second, words) if _covered(marks, second) > before else (words, second)
