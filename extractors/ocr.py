@@ -59,11 +59,11 @@ CJK_MIN_PAGE_QUALITY = 0.5
 
 
 # A second segmentation pass when less than this share of the page's text marks was read.
-SKIPPED_COVERAGE = 0.9
+SKIPPED_COVERAGE = 0.85
 SKIPPED_MIN_MARKS = 10
 SKIPPED_FEW_WORDS = 15
-# psm 4 (one column of varying sizes) first, then psm 6 (one uniform block).
-SECOND_PSMS = (4, 6)
+# psm 6 (one uniform block of text) read what psm 3 skipped best (psm 4 less often).
+SECOND_PSMS = (6,)
 SECOND_MIN_CONF = 0.4
 
 
