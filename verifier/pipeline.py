@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from checks import identifiers
+from checks import identifiers, vin_consistency
 from verifier import agreement, intake
 from verifier.models import Document, Finding, Report, Stage
 from verifier.policy import Policy
@@ -52,6 +52,7 @@ def check_folder(
     findings: list[Finding] = [f for r in results for f in r.findings]
     findings += intake_findings(items, policy)
     findings += [f for r in results for f in identifiers.check_document(r.document, policy)]
+    findings += vin_consistency.check_transaction([r.document for r in results], policy)
     return Report(
         escrow_id=escrow_id or Path(folder).resolve().name,
         stage=stage,

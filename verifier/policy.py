@@ -26,6 +26,9 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
     "vin.format": Severity.fail,
     "vin.checksum": Severity.fail,
     "container.checksum": Severity.review,
+    # Across documents. A VIN that only OCR read differently may be a misreading: review.
+    "vin.mismatch": Severity.fail,
+    "vin.mismatch:ocr": Severity.review,
 }
 
 
@@ -38,8 +41,11 @@ class Policy(BaseModel):
     # confirms, is reported for a person to look at.
     ocr_vin_min_confidence: float = Field(0.80, ge=0.0, le=1.0)
 
-    def severity_of(self, code: str) -> Severity:
-        # A code the policy does not know is never silently passed.
+    def severity_of(self, code: str, basis: str | None = None) -> Severity:
+        """The severity of ``code``, or of ``code:basis`` where the policy distinguishes the
+        basis of the fact (``vin.mismatch:ocr``). A code it does not know is never passed."""
+        if basis and f"{code}:{basis}" in self.severity:
+            return self.severity[f"{code}:{basis}"]
         return self.severity.get(code, Severity.review)
 
     def finding(
@@ -50,10 +56,11 @@ class Policy(BaseModel):
         *,
         expected: str | None = None,
         found: str | None = None,
+        basis: str | None = None,
     ) -> Finding:
         return Finding(
             code=code,
-            severity=self.severity_of(code),
+            severity=self.severity_of(code, basis),
             message=message,
             documents=list(documents),
             expected=expected,
