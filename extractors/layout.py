@@ -12,29 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from extractors.page import Box, PageText, Word, union_box
+from extractors.page import Box, Line, PageText, Word, union_box
 
 # A horizontal gap wider than this many word heights separates two cells of a row.
 CELL_GAP = 1.6
 
 
 @dataclass(frozen=True)
-class Cell:
-    words: tuple[Word, ...]
-    page: int
-    row: int
+class Cell(Line):
+    """A run of words of one row, set apart from the next by a wide gap."""
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def box(self) -> Box:
-        return union_box(w.box for w in self.words)
-
-    @property
-    def conf(self) -> float:
-        return min((w.conf for w in self.words), default=0.0)
+    page: int = 0
+    row: int = 0
 
     @property
     def height(self) -> float:
