@@ -771,21 +771,23 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     """The issuing organisation printed at the head of page 1, above or just under the title."""
     tpl = doctype_templates()[dtype]
     rows = [r for r in build_rows(page) if r.box[1] <= page.height * 0.35]
-    title = next(
-        (i for i, r in enumerate(rows) if any(rx.search(r.text) for rx in tpl.titles)), None
-    )
+    # The title is a cell that is mostly title ("Odometer Verification Service" beside the
+    # issuer's name is a department, not the title).
+    titled = [i for i, r in enumerate(rows) if any(_is_title(c.text, tpl.titles) for c in r.cells)]
+    # A title stands alone on its line; a title-like cell beside others is a sub-heading.
+    title = next((i for i in titled if len(rows[i].cells) == 1), titled[0] if titled else None)
     order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
     for row in order:
-        if _is_title(row.text, tpl.titles):
-            continue
         for cell in row.cells:
             t = cell.text
             if (
                 _ORG.search(t)
+                and not _is_title(t, tpl.titles)
                 and not _label_hits(t, tpl.fields)
                 and len(t) <= 90
                 and sum(ch.isdigit() for ch in t) <= 2
-                and cell.conf >= 0.5
+                # the mean: a speck read beside the name must not disqualify it
+                and sum(w.conf for w in cell.words) / len(cell.words) >= 0.5
             ):
                 return cell
     return None
