@@ -211,6 +211,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         # A value starts with a letter or digit (or an opening quote): "_] not covered" is a
         # misread checkbox, not a place. A model may be "H6" or "3"; a party has a name.
         letters = 1 if parser == "text" else 2
+        if value.count("'") == 1 and value[0] in "'‘":
+            value = value[1:]  # a speck read as an opening quote
         if (
             not value
             or sum(ch.isalnum() for ch in value) < letters
@@ -620,7 +622,10 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
                 continue
             text = " ".join(w.text for w in words)
             conf = sum(w.conf for w in words) / len(words)
-            parsed = parse_value(parsers[name], text, ctx)
+            # The enlarged crop may catch the end of the label: what follows a colon.
+            if ":" in text and ":" not in v.raw and len(text.split(":", 1)[0]) <= 24:
+                text = text.split(":", 1)[1]
+            parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
             if parsed is None or conf <= v.confidence or parsed[0] == v.value:
                 continue
             notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")

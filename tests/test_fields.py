@@ -161,3 +161,9 @@ def test_a_text_layer_document_number_is_never_changed():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: 1R2401285024"))
     got, _ = _values([p], DocType.inspection_report)
     assert got["document_number"] == "1R2401285024"
+
+
+def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model: 'Sportage"), method="ocr")
+    got, _ = _values([p], DocType.inspection_report)
+    assert got["model"] == "Sportage"
