@@ -34,7 +34,6 @@ from verifier.models import DocType
 Rereader = Callable[[int, list[Box], str], list[list[Word]]]
 
 _SEPARATORS = " \t:：;,-–—=|.#"
-_ANY_LABEL_START = re.compile(r"^\s*[A-Za-z\u4e00-\u9fff]")
 _VESSEL_VOYAGE = re.compile(
     r"\s*(?:[/,]\s*|\s)(?:V(?:OY(?:AGE)?)?\.?\s*(?:NO\.?)?\s*[-.:]?\s*)?[0-9]{2,4}[A-Z]?\s*$",
     re.IGNORECASE,
@@ -522,7 +521,7 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
 
 
 def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
-    """Re-read the VIN region of an OCR page with a VIN character whitelist (psm 7).
+    """Re-read the VIN region of an OCR page with a VIN character whitelist (psm 8).
 
     The main pass reads whole pages; the VIN is where a misread costs most, so its region is
     read again as one line restricted to VIN characters, and the readings are compared.

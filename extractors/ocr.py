@@ -29,7 +29,7 @@ import numpy as np
 import pytesseract
 import pytesseract.pytesseract as _pt
 
-from extractors.page import Box, PageText, Word
+from extractors.page import Box, PageText, Word, union_box
 from extractors.preprocess import clean_page, rotate_quadrant, text_marks, to_gray
 
 log = logging.getLogger(__name__)
@@ -85,16 +85,6 @@ def _overlap(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
-def _union(boxes) -> Box:
-    boxes = list(boxes)
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-
-
 def _is_cjk(text: str) -> bool:
     return all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
@@ -106,7 +96,10 @@ def _join_cjk(words: list[Word]) -> list[Word]:
         prev = out[-1] if out else None
         if prev and prev.line_key == w.line_key and _is_cjk(prev.text) and _is_cjk(w.text):
             out[-1] = Word(
-                prev.text + w.text, _union([prev.box, w.box]), min(prev.conf, w.conf), prev.line_key
+                prev.text + w.text,
+                union_box([prev.box, w.box]),
+                min(prev.conf, w.conf),
+                prev.line_key,
             )
         else:
             out.append(w)
@@ -424,7 +417,7 @@ class TesseractReader:
         def mean(ws: list[Word]) -> float:
             return sum(w.conf for w in ws) / len(ws)
 
-        boxes = {key: _union(w.box for w in ws) for key, ws in lines.items()}
+        boxes = {key: union_box(w.box for w in ws) for key, ws in lines.items()}
         sure = [boxes[k] for k, ws in lines.items() if mean(ws) >= 0.8]
 
         def labels_a_value(b: Box) -> bool:
@@ -449,7 +442,7 @@ class TesseractReader:
             return words
         try:
             found = self.reread_many(
-                [_union(w.box for w in ws) for _, ws in weak], psm=6, lang=CJK_LANGS, image=page
+                [union_box(w.box for w in ws) for _, ws in weak], psm=6, lang=CJK_LANGS, image=page
             )
         except OcrTimeout:
             raise
@@ -461,7 +454,7 @@ class TesseractReader:
             shifted = [Word(w.text, w.box, w.conf, key) for w in _join_cjk(mine)]
             # Only what lies within the line itself (the crop's margin may catch a neighbour),
             # and only a reading that found Chinese: this is no second English pass.
-            lx0, _, lx1, _ = _union(w.box for w in ws)
+            lx0, _, lx1, _ = union_box(w.box for w in ws)
             shifted = [w for w in shifted if lx0 - 4 <= (w.box[0] + w.box[2]) / 2 <= lx1 + 4]
             if not shifted or sum(_is_cjk(ch) for w in shifted for ch in w.text) < 2:
                 continue
