@@ -36,12 +36,19 @@ def check(
     stage: Annotated[str, typer.Option(help="escrow stage")] = "pre-transaction",
     escrow_id: Annotated[str | None, typer.Option("--escrow-id")] = None,
     destination: Annotated[str | None, typer.Option(help="buyer's destination country")] = None,
+    trust_roots: Annotated[
+        list[Path] | None, typer.Option("--trust-roots", help="trusted CA certificates (PEM)")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(help="moment of validation, YYYY-MM-DD[THH:MM] (default: now)")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
     workers: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
 ) -> None:
     """Verify every file in FOLDER and print the report."""
     from pydantic import ValidationError
 
+    from verifier.context import CheckContext
     from verifier.pipeline import check_folder
     from verifier.settings import Settings
 
@@ -59,10 +66,20 @@ def check(
         settings = settings.model_copy(
             update={"ocr": settings.ocr.model_copy(update={"workers": workers})}
         )
+    for root in trust_roots or []:
+        if not root.is_file():
+            raise _usage(f"--trust-roots {root}: no such file")
+    context = CheckContext(
+        stage=stage,
+        escrow_id=escrow_id,
+        destination=destination,
+        at=parse_moment(at),
+        trust_roots=tuple(trust_roots or ()),
+    )
     try:
         report = _with_progress(
             lambda progress: check_folder(
-                folder, escrow_id=escrow_id, stage=stage, settings=settings, progress=progress
+                folder, context=context, settings=settings, progress=progress
             )
         )
     except Exception as exc:  # noqa: BLE001 - the contract's exit 4
@@ -76,6 +93,20 @@ def check(
 
         print_report(report, Console())
     raise typer.Exit(EXIT[report.verdict])
+
+
+def parse_moment(text: str | None):
+    """``--at``: ``YYYY-MM-DD`` (midnight UTC) or ``YYYY-MM-DDTHH:MM`` (UTC unless a zone is
+    given); a usage error otherwise."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _usage(f"--at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {text!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _with_progress(run):

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from verifier.context import CheckContext
 from verifier.models import Document, Finding
 from verifier.policy import Policy
 
 
-def check_transaction(documents: list[Document], policy: Policy) -> list[Finding]:
+def check_transaction(
+    documents: list[Document], ctx: CheckContext, policy: Policy
+) -> list[Finding]:
     stated = [(d, d.fields.vin) for d in documents if d.fields.vin]
     counts = Counter(vin for _, vin in stated)
     if len(counts) <= 1:

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything verifier needs on a fresh Debian/Ubuntu machine: Tesseract 5 with the
 # languages the documents need, libmagic, a virtual environment with the pinned Python
-# packages (and the test tools). Safe to run again.
+# packages (and the test tools), Redis (the job queue) and Chromium (headless checks of the
+# HTML comparison). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-fra
-      tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-osd libmagic1 python3-venv)
+      tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-osd libmagic1 python3-venv
+      redis-server chromium fonts-dejavu-core)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -16,12 +16,20 @@ from pathlib import Path
 
 from checks import identifiers, vin_consistency
 from verifier import agreement, intake
-from verifier.models import Document, Finding, Report, Stage
+from verifier.context import CheckContext
+from verifier.models import Document, Finding, Report
 from verifier.policy import Policy
 from verifier.read import ReaderFactory, ReadResult, read_document
 from verifier.settings import Settings
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
+# A check over the whole transaction: facts in, findings out (severity from the policy).
+TransactionCheck = Callable[[list[Document], CheckContext, Policy], list[Finding]]
+
+# Checks across the documents of one transaction, in the order they run; one line each.
+TRANSACTION_CHECKS: list[TransactionCheck] = [
+    vin_consistency.check_transaction,
+]
 
 
 def default_reader(settings: Settings):
@@ -35,8 +43,7 @@ def default_reader(settings: Settings):
 def check_folder(
     folder: Path,
     *,
-    escrow_id: str | None = None,
-    stage: Stage = "pre-transaction",
+    context: CheckContext | None = None,
     settings: Settings | None = None,
     policy: Policy | None = None,
     reader_factory: ReaderFactory = default_reader,
@@ -45,17 +52,20 @@ def check_folder(
     """Verify every file of one transaction folder and return the report."""
     settings = settings or Settings()
     policy = policy or Policy()
+    ctx = context or CheckContext()
     items = intake.scan_folder(Path(folder), settings.limits)
-    results = read_all(items, settings, policy, reader_factory, progress)
+    results = read_all(items, settings, policy, reader_factory, progress, ctx)
     agreement.agree_on_vin(results)
     agreement.agree_on_text(results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     findings += intake_findings(items, policy)
     findings += [f for r in results for f in identifiers.check_document(r.document, policy)]
-    findings += vin_consistency.check_transaction([r.document for r in results], policy)
+    documents = [r.document for r in results]
+    for check in TRANSACTION_CHECKS:
+        findings += check(documents, ctx, policy)
     return Report(
-        escrow_id=escrow_id or Path(folder).resolve().name,
-        stage=stage,
+        escrow_id=ctx.escrow_id or Path(folder).resolve().name,
+        stage=ctx.stage,
         policy_version=policy.version,
         documents=[r.document for r in results],
         findings=findings,
@@ -81,13 +91,15 @@ def intake_findings(items: list[intake.IntakeItem], policy: Policy) -> list[Find
 _worker_state: dict = {}
 
 
-def _init_worker(settings: Settings, policy: Policy, factory: ReaderFactory) -> None:
-    _worker_state.update(settings=settings, policy=policy, reader=factory(settings))
+def _init_worker(
+    settings: Settings, policy: Policy, factory: ReaderFactory, ctx: CheckContext
+) -> None:
+    _worker_state.update(settings=settings, policy=policy, reader=factory(settings), ctx=ctx)
 
 
 def _read_in_worker(item: intake.IntakeItem) -> ReadResult:
     s = _worker_state
-    return read_document(item, s["settings"], s["reader"], s["policy"])
+    return read_document(item, s["settings"], s["reader"], s["policy"], s["ctx"])
 
 
 def read_all(
@@ -96,17 +108,19 @@ def read_all(
     policy: Policy,
     factory: ReaderFactory,
     progress: Progress | None = None,
+    ctx: CheckContext | None = None,
 ) -> list[ReadResult]:
     """Read every item in worker processes (one per core): in parallel, and so that a reader
     dying on a hostile file cannot take the run down. ``ocr.workers = 1`` reads in this
     process instead (no isolation: for debugging and fast tests)."""
+    ctx = ctx or CheckContext()
     total = len(items)
     workers = max(1, min(settings.worker_count(), total))
     results: list[ReadResult | None] = [None] * total
     if settings.ocr.workers == 1 or not items:
         reader = factory(settings)
         for i, item in enumerate(items):
-            results[i] = read_document(item, settings, reader, policy)
+            results[i] = read_document(item, settings, reader, policy, ctx)
             if progress:
                 progress(i + 1, total, item.name)
         return results  # type: ignore[return-value]
@@ -119,22 +133,23 @@ def read_all(
         if progress:
             progress(done, total, items[i].name)
 
-    pending = _read_in_pool(list(range(total)), items, workers, settings, policy, factory, finished)
+    pool_args = (settings, policy, factory, ctx)
+    pending = _read_in_pool(list(range(total)), items, workers, pool_args, finished)
     # A worker that dies (a segfault in a native library on a hostile file) breaks the whole
     # pool and every document in flight with it. Read those again one at a time, each in a
     # process of its own, so only the document that kills its reader is lost.
     for i in pending:
-        if _read_in_pool([i], items, 1, settings, policy, factory, finished):
+        if _read_in_pool([i], items, 1, pool_args, finished):
             finished(i, _crashed(items[i], policy, "the reading process died on this file"))
     return results  # type: ignore[return-value]
 
 
-def _read_in_pool(indices, items, workers, settings, policy, factory, finished) -> list[int]:
+def _read_in_pool(indices, items, workers, pool_args, finished) -> list[int]:
     """Read ``indices`` in a pool of ``workers``; the indices left unread if it broke."""
     # fork: workers inherit the imported libraries instead of importing them again.
     ctx = multiprocessing.get_context("fork")
     unread = set(indices)
-    with ProcessPoolExecutor(workers, ctx, _init_worker, (settings, policy, factory)) as pool:
+    with ProcessPoolExecutor(workers, ctx, _init_worker, pool_args) as pool:
         futures = {pool.submit(_read_in_worker, items[i]): i for i in indices}
         for fut in as_completed(futures):
             i = futures[fut]
@@ -143,7 +158,7 @@ def _read_in_pool(indices, items, workers, settings, policy, factory, finished) 
             except BrokenProcessPool:
                 continue
             except Exception as exc:  # noqa: BLE001 - never lose a document to a worker bug
-                result = _crashed(items[i], policy, f"{type(exc).__name__}: {exc}")
+                result = _crashed(items[i], pool_args[1], f"{type(exc).__name__}: {exc}")
             unread.discard(i)
             finished(i, result)
     return sorted(unread)

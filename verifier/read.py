@@ -17,6 +17,8 @@ import pymupdf
 
 from extractors import classify, fields, raster, textlayer
 from extractors.page import Box, PageText, Word
+from verifier.context import CheckContext
+from verifier.inspect import inspect_document
 from verifier.intake import IntakeItem
 from verifier.models import DocType, Document, Fields, Finding, Source
 from verifier.policy import Policy
@@ -127,9 +129,14 @@ def _ocr(reader: OcrReader, image: np.ndarray, number: int, key: str, out: _Page
 
 
 def read_document(
-    item: IntakeItem, settings: Settings, reader: OcrReader, policy: Policy
+    item: IntakeItem,
+    settings: Settings,
+    reader: OcrReader,
+    policy: Policy,
+    ctx: CheckContext | None = None,
 ) -> ReadResult:
-    """Read, classify and extract one intake item; never raises."""
+    """Read, classify and extract one intake item, then inspect its original (signatures,
+    seals, photo metadata); never raises."""
     import time
 
     started = time.monotonic()
@@ -171,22 +178,8 @@ def read_document(
                     [item.name],
                 )
             )
-            return result
-
-        def reread(page_number: int, boxes: list[Box], purpose: str) -> list[list[Word]]:
-            image = got.rasters.get(page_number)
-            if image is None:
-                return [[] for _ in boxes]
-            if purpose == "vin":
-                # psm 8 (one word) read noisy VINs right where psm 7 added characters.
-                return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
-            # psm 6 read thin fonts best (a B/L's container line)
-            return reader.reread_many(boxes, psm=6, image=image)
-
-        extraction = fields.extract(got.pages, doc.type, reread=reread if got.rasters else None)
-        result.notes.extend(extraction.notes)
-        result.vin_candidates = extraction.vin_candidates
-        apply_values(doc, extraction.values)
+        else:
+            _extract(doc, got, reader, result)
     except ReadError as exc:
         doc.error, doc.error_step = str(exc), exc.step
         findings.append(policy.finding(exc.code, f"{item.name}: {exc}", [item.name]))
@@ -199,9 +192,28 @@ def read_document(
                 [item.name],
             )
         )
-    finally:
-        result.seconds = time.monotonic() - started
+    findings += inspect_document(item, doc, settings, policy, ctx or CheckContext())
+    result.seconds = time.monotonic() - started
     return result
+
+
+def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) -> None:
+    """Extract the fields of a classified document, re-reading weak regions on its rasters."""
+
+    def reread(page_number: int, boxes: list[Box], purpose: str) -> list[list[Word]]:
+        image = got.rasters.get(page_number)
+        if image is None:
+            return [[] for _ in boxes]
+        if purpose == "vin":
+            # psm 8 (one word) read noisy VINs right where psm 7 added characters.
+            return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
+        # psm 6 read thin fonts best (a B/L's container line)
+        return reader.reread_many(boxes, psm=6, image=image)
+
+    extraction = fields.extract(got.pages, doc.type, reread=reread if got.rasters else None)
+    result.notes.extend(extraction.notes)
+    result.vin_candidates = extraction.vin_candidates
+    apply_values(doc, extraction.values)
 
 
 def apply_values(doc: Document, values: dict[str, fields.Value]) -> None:
