@@ -14,10 +14,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from verifier.evidence.commands import bundle_app
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Verify vehicle export documents for escrow."
 )
 err = Console(stderr=True)
+app.add_typer(bundle_app, name="bundle")
 
 EXIT = {"pass": 0, "fail": 1, "review": 3}
 EXIT_USAGE, EXIT_INTERNAL = 2, 4
@@ -44,8 +47,12 @@ def check(
     ] = None,
     config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
     workers: Annotated[int | None, typer.Option(help="worker processes (default: cores)")] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(envvar="VERIFIER_STORE", help="store originals and seal: folder or s3://…"),
+    ] = None,
 ) -> None:
-    """Verify every file in FOLDER and print the report."""
+    """Verify every file in FOLDER and print the report (with --store: sealed)."""
     from pydantic import ValidationError
 
     from verifier.context import CheckContext
@@ -69,6 +76,7 @@ def check(
     for root in trust_roots or []:
         if not root.is_file():
             raise _usage(f"--trust-roots {root}: no such file")
+    opened = _open_check_store(store, escrow_id or folder.resolve().name, settings)
     context = CheckContext(
         stage=stage,
         escrow_id=escrow_id,
@@ -79,13 +87,15 @@ def check(
     try:
         report = _with_progress(
             lambda progress: check_folder(
-                folder, context=context, settings=settings, progress=progress
+                folder, context=context, settings=settings, progress=progress, store=opened
             )
         )
     except Exception as exc:  # noqa: BLE001 - the contract's exit 4
         err.print_exception()
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_INTERNAL) from exc
+    if report.bundle is not None:
+        err.print(f"sealed bundle {report.bundle.id} in {opened.location}")
     if format == "json":
         sys.stdout.write(report.to_json() + "\n")
     else:
@@ -93,6 +103,21 @@ def check(
 
         print_report(report, Console())
     raise typer.Exit(EXIT[report.verdict])
+
+
+def _open_check_store(uri: str | None, escrow_id: str, settings):
+    """``check --store``: the opened store (None without one); the escrow id must be valid."""
+    if not uri:
+        return None
+    from verifier.evidence import StoreError, open_store
+    from verifier.evidence.store import ID_RE
+
+    if not ID_RE.fullmatch(escrow_id):
+        raise _usage(f"--escrow-id must match [A-Za-z0-9._-]{{1,64}}: {escrow_id!r}")
+    try:
+        return open_store(uri, settings.store)
+    except StoreError as exc:
+        raise _usage(f"--store {uri}: {exc}") from exc
 
 
 def parse_moment(text: str | None):
@@ -142,15 +167,287 @@ def schema() -> None:
     sys.stdout.write(json.dumps(report_schema(), indent=2) + "\n")
 
 
+def _service_config(store, tokens, queue, trust_roots, config, state_dir):
+    """The service's configuration from the command line (serve and worker)."""
+    from pydantic import ValidationError
+
+    from verifier.service.config import ServiceConfig, default_state_dir
+    from verifier.settings import Settings
+
+    if not store:
+        raise _usage("--store (or VERIFIER_STORE) is required")
+    if queue is not None and not queue.startswith(("redis://", "rediss://", "unix://")):
+        raise _usage(f"--queue must be a redis:// URL, not {queue!r}")
+    try:
+        settings = Settings.load(config)
+    except (OSError, ValueError, ValidationError) as exc:
+        raise _usage(f"cannot use --config {config}: {exc}") from exc
+    for root in trust_roots or []:
+        if not root.is_file():
+            raise _usage(f"--trust-roots {root}: no such file")
+    return ServiceConfig(
+        store_uri=store,
+        tokens_file=tokens,
+        settings=settings,
+        queue_url=queue,
+        trust_roots=tuple(r.resolve() for r in trust_roots or ()),
+        state_dir=(state_dir or default_state_dir(settings)).resolve(),
+    )
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8080,
+    store: Annotated[
+        str | None, typer.Option(envvar="VERIFIER_STORE", help="evidence store")
+    ] = None,
+    tokens: Annotated[
+        Path | None,
+        typer.Option(envvar="VERIFIER_TOKENS_FILE", help="JSON list of hashed tokens and roles"),
+    ] = None,
+    queue: Annotated[
+        str | None,
+        typer.Option(envvar="VERIFIER_QUEUE", help="redis://… to run jobs on RQ workers"),
+    ] = None,
+    trust_roots: Annotated[
+        list[Path] | None, typer.Option("--trust-roots", help="trusted CA certificates (PEM)")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
+    state_dir: Annotated[
+        Path | None, typer.Option(help="embedded job table (default ./verifier-state)")
+    ] = None,
 ) -> None:
-    """Serve health and readiness endpoints (the escrow API is a later issue)."""
+    """Serve the HTTP API for the escrow backend (uploads, jobs, reports, bundles)."""
+    from verifier.evidence import StoreError
     from verifier.service import serve as run
+    from verifier.service.auth import TokensFileError
 
-    run(host, port)
+    if tokens is None or not tokens.is_file():
+        raise _usage("--tokens FILE (or VERIFIER_TOKENS_FILE) must name the tokens file")
+    cfg = _service_config(store, tokens, queue, trust_roots, config, state_dir)
+    try:
+        run(cfg, host, port)
+    except (TokensFileError, StoreError, OSError) as exc:
+        raise _usage(str(exc)) from exc
+
+
+@app.command()
+def worker(
+    queue: Annotated[
+        str | None, typer.Option(envvar="VERIFIER_QUEUE", help="redis://… the service uses")
+    ] = None,
+    store: Annotated[
+        str | None, typer.Option(envvar="VERIFIER_STORE", help="evidence store")
+    ] = None,
+    trust_roots: Annotated[
+        list[Path] | None, typer.Option("--trust-roots", help="trusted CA certificates (PEM)")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
+    burst: Annotated[bool, typer.Option(help="stop when the queue is empty")] = False,
+) -> None:
+    """Run verification jobs from the service's Redis queue (queue mode)."""
+    from verifier.service.queue_rq import worker_main
+
+    if not queue:
+        raise _usage("--queue redis://… (or VERIFIER_QUEUE) is required")
+    worker_main(_service_config(store, None, queue, trust_roots, config, None), burst=burst)
+
+
+@app.command()
+def vin(
+    vins: Annotated[list[str], typer.Argument(help="VINs or chassis numbers")],
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    destination: Annotated[
+        str | None, typer.Option(help="destination country (check digit mandatory in US/CA/MX)")
+    ] = None,
+) -> None:
+    """Decode and validate VINs and chassis numbers; exit 0 when every one is valid."""
+    from verifier import vin_report
+
+    if format not in ("table", "json"):
+        raise _usage(f"--format must be table or json, not {format!r}")
+    rows = vin_report.describe_all(vins, destination)
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        vin_report.print_table(rows, Console(), destination)
+    raise typer.Exit(0 if all(vin_report.is_ok(r) for r in rows) else 1)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="a document, a folder, or a bundle id (with --store)")],
+    b: Annotated[str, typer.Argument(help="a document, a folder, or a bundle id (with --store)")],
+    format: Annotated[str, typer.Option("--format", help="table, json or html")] = "table",
+    out: Annotated[Path | None, typer.Option(help="write the output to FILE")] = None,
+    store: Annotated[
+        str | None, typer.Option(envvar="VERIFIER_STORE", help="evidence store")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
+) -> None:
+    """Side-by-side comparison of what A and B state; exit 0 when nothing differs."""
+    from verifier import compare as cmp
+
+    if format not in ("table", "json", "html"):
+        raise _usage(f"--format must be table, json or html, not {format!r}")
+    settings = _settings(config)
+    opened = _open_store(store) if store else None
+    try:
+        sides = [cmp.load_side(x, _checker(settings, "pre-transaction"), opened) for x in (a, b)]
+    except FileNotFoundError as exc:
+        raise _usage(str(exc)) from exc
+    result = cmp.compare(*sides)
+    if format == "table" and out is None:
+        cmp.print_table(result, Console())
+    else:
+        text = {"json": cmp.to_json, "html": cmp.to_html, "table": cmp.to_json}[format](result)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+            err.print(f"wrote {out}")
+        else:
+            sys.stdout.write(text + "\n")
+    raise typer.Exit(1 if result.differences else 0)
+
+
+@app.command()
+def claim(
+    contract: Annotated[str, typer.Option(help="pre-shipment folder, or its sealed bundle id")],
+    arrival: Annotated[Path, typer.Option(help="arrival evidence folder")],
+    arrived: Annotated[str, typer.Option(help="port arrival date YYYY-MM-DD")],
+    filed: Annotated[str, typer.Option(help="claim filing date YYYY-MM-DD")],
+    variance_pct: Annotated[
+        float | None, typer.Option("--variance-pct", min=0, max=100, help="set by the adjudicator")
+    ] = None,
+    costs: Annotated[
+        str | None, typer.Option(help="logistics=N,customs=N,inspection=N")
+    ] = None,
+    seller_response: Annotated[
+        Path | None, typer.Option("--seller-response", help="the seller's answer (JSON)")
+    ] = None,
+    ruled: Annotated[str | None, typer.Option(help="ruling date YYYY-MM-DD")] = None,
+    store: Annotated[
+        str | None, typer.Option(envvar="VERIFIER_STORE", help="evidence store")
+    ] = None,
+    escrow_id: Annotated[str | None, typer.Option("--escrow-id")] = None,
+    at: Annotated[str | None, typer.Option(help="today, for deadlines (default: now)")] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    config: Annotated[Path | None, typer.Option(help="TOML settings file")] = None,
+) -> None:
+    """Evaluate a post-delivery non-conformance claim; exit 0 when rejected or conforming."""
+    from verifier import claims
+    from verifier.policy import Policy
+
+    if format not in ("table", "json"):
+        raise _usage(f"--format must be table or json, not {format!r}")
+    if not arrival.is_dir():
+        raise _usage(f"--arrival {arrival} is not a folder")
+    settings = _settings(config)
+    dates = {k: _date(k, v) for k, v in (("arrived", arrived), ("filed", filed), ("ruled", ruled))}
+    try:
+        response = claims.SellerResponse.load(seller_response) if seller_response else None
+    except (OSError, ValueError) as exc:
+        raise _usage(f"--seller-response {seller_response}: {exc}") from exc
+    opened = _open_store(store) if store else None
+    contract_side = _contract_side(contract, settings, opened)
+    arrival_report = _checker(settings, "arrival")(arrival)
+    decision = claims.evaluate_claim(
+        contract_side.documents,
+        arrival_report.documents,
+        arrived=dates["arrived"],
+        filed=dates["filed"],
+        ruled=dates["ruled"],
+        settings=settings.claims,
+        policy=Policy(),
+        today=(parse_moment(at) or _now()).date(),
+        variance_pct=variance_pct,
+        costs=_costs(costs),
+        seller_response=response,
+        compared_with=None if Path(contract).is_dir() else contract,
+    )
+    if opened is not None:
+        ref = claims.seal_claim(
+            opened, escrow_id or arrival.resolve().name, arrival, arrival_report, decision
+        )
+        err.print(f"sealed claim bundle {ref.id} root {ref.root_sha256}")
+    if format == "json":
+        sys.stdout.write(decision.to_json() + "\n")
+    else:
+        claims.print_decision(decision, Console())
+    raise typer.Exit(1 if decision.upheld else 0)
+
+
+def _settings(config: Path | None):
+    from pydantic import ValidationError
+
+    from verifier.settings import Settings
+
+    try:
+        return Settings.load(config)
+    except (OSError, ValueError, ValidationError) as exc:
+        raise _usage(f"cannot use --config {config}: {exc}") from exc
+
+
+def _checker(settings, stage: str):
+    from verifier.context import CheckContext
+    from verifier.pipeline import check_folder
+
+    return lambda folder: check_folder(
+        folder, context=CheckContext(stage=stage), settings=settings
+    )
+
+
+def _open_store(uri: str):
+    from verifier.evidence import StoreError, open_store
+
+    try:
+        return open_store(uri)
+    except StoreError as exc:
+        raise _usage(f"--store {uri}: {exc}") from exc
+
+
+def _contract_side(contract: str, settings, store):
+    from verifier import compare as cmp
+
+    try:
+        return cmp.load_side(contract, _checker(settings, "pre-transaction"), store)
+    except FileNotFoundError as exc:
+        raise _usage(f"--contract: {exc}") from exc
+
+
+def _date(name: str, text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise _usage(f"--{name} must be YYYY-MM-DD, not {text!r}") from exc
+
+
+def _costs(text: str | None) -> dict[str, float]:
+    from verifier.claims import COST_KINDS
+
+    out: dict[str, float] = {}
+    for part in filter(None, (text or "").split(",")):
+        key, _, value = part.partition("=")
+        key = key.strip()
+        if key not in COST_KINDS:
+            raise _usage(f"--costs: {key!r} is not one of {', '.join(COST_KINDS)}")
+        try:
+            out[key] = float(value)
+        except ValueError as exc:
+            raise _usage(f"--costs: {key} needs a number, not {value!r}") from exc
+        if out[key] < 0:
+            raise _usage(f"--costs: {key} cannot be negative")
+    return out
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
 
 
 def main() -> None:

@@ -60,6 +60,7 @@ def evaluate(out: Path, tx_dirs: list[Path], settings: Settings, verbose: bool) 
     field_hits: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     spurious: dict[str, int] = defaultdict(int)
     misses: list[str] = []
+    errors: list[str] = []
     pages = 0
     started = time.monotonic()
     for tx in tx_dirs:
@@ -70,6 +71,8 @@ def evaluate(out: Path, tx_dirs: list[Path], settings: Settings, verbose: bool) 
             doc = by_file.get(name)
             medium = want["medium"]
             got_type = doc.type.value if doc else "missing"
+            if doc is not None and doc.error:
+                errors.append(f"{tx.name}/{name} [{medium}] {doc.error_step}: {doc.error}")
             pages += doc.pages if doc else 0
             ok = got_type == want["type"]
             type_hits[want["type"]][0] += ok
@@ -97,7 +100,8 @@ def evaluate(out: Path, tx_dirs: list[Path], settings: Settings, verbose: bool) 
                     spurious[field] += 1
     elapsed = time.monotonic() - started
     return {"type_hits": type_hits, "medium_type": medium_type, "field_hits": field_hits,
-            "spurious": spurious, "misses": misses, "seconds": elapsed, "pages": pages}
+            "spurious": spurious, "misses": misses, "errors": errors, "seconds": elapsed,
+            "pages": pages}
 
 
 def _pct(h: list[int]) -> str:
@@ -132,7 +136,9 @@ def print_results(r: dict, verbose: bool) -> None:
     if r["spurious"]:
         print("\nSpurious fields (stated in the report, not in the truth): "
               + ", ".join(f"{k}={v}" for k, v in sorted(r["spurious"].items())))
-    print(f"\n{r['pages']} pages in {r['seconds']:.0f} s")
+    print(f"\n{r['pages']} pages in {r['seconds']:.0f} s; {len(r['errors'])} documents with errors")
+    for line in r["errors"]:
+        print("  error: " + line)
     if verbose:
         print("\nMisses:")
         for line in r["misses"]:
@@ -145,6 +151,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261126)
     ap.add_argument("--out", type=Path, default=None, help="keep the generated set here")
     ap.add_argument("--workers", type=int, default=0)
+    # The per-page time limit guards against hostile files; on a shared, overloaded machine
+    # a legitimate page can exceed the default, which would score a timeout, not accuracy.
+    ap.add_argument("--seconds-per-page", type=float, default=300.0)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="verifier-accuracy-"))
@@ -154,7 +163,9 @@ def main() -> None:
     tx_dirs = existing if len(existing) == args.count else generate_set(out, args.count, args.seed)
     print(f"{len(tx_dirs)} transactions (seed {args.seed}) in {out}, generated in "
           f"{time.monotonic() - t0:.0f} s")
-    settings = Settings.model_validate({"ocr": {"workers": args.workers}})
+    settings = Settings.model_validate(
+        {"ocr": {"workers": args.workers}, "limits": {"seconds_per_page": args.seconds_per_page}}
+    )
     print_results(evaluate(out, tx_dirs, settings, args.verbose), args.verbose)
 
 

@@ -10,6 +10,13 @@ optional; it is mandatory in North America (49 CFR 565.15, WMI starting with 1-5
 (GB 16735, WMI starting with ``L``). Elsewhere a failing check digit is a fact, not an error,
 unless the caller requires it (e.g. because the car is exported to North America).
 
+Position 10 is a model-year code only where a rule makes it one: North America (49 CFR
+565.15, where position 7 tells the 1980-2009 cycle from 2010-2039 for light vehicles), China
+(GB 16735), VINs that follow 49 CFR 565 (a valid check digit) and brands known to code it in
+every market (``year_encoded_brands`` in ``checks/data/wmi.yaml``). Elsewhere
+:func:`model_year` says the year is not encoded instead of guessing; years the documents state
+pick between the two cycles. Brand, manufacturer and country come from :mod:`checks.wmi`.
+
 Japanese domestic-market vehicles carry no VIN but a frame number (車台番号) such as
 ``GRJ150-0012345``: model prefix, dash, 6-7 digit serial.
 
@@ -44,20 +51,33 @@ True
 [2019]
 >>> is_chassis_number('GRJ150-0012345'), is_chassis_number('DBA-GRJ150W')
 (True, False)
+>>> model_year('KMTGA4SCDRU227656', current_year=2026).year  # Genesis exists since 2016
+2024
+>>> r = model_year('WBA71DC010CH14720', current_year=2026)
+>>> r.year, r.encoded
+(None, False)
+>>> model_year('WVWZZZ1JZAW386753', [2010], current_year=2026).year
+2010
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from checks import wmi as wmi_table
 from checks.errors import ChecksumError, FormatError
 
 __all__ = [
     "ALPHABET",
     "CHASSIS_NUMBER_RE",
+    "YearReading",
+    "brand_info",
     "calc_check_digit",
     "check_digit_ok",
+    "check_digit_status",
     "check_digit_required",
     "compact",
     "compact_chassis_number",
@@ -66,6 +86,7 @@ __all__ = [
     "is_chassis_number",
     "is_north_american",
     "is_valid",
+    "model_year",
     "region",
     "validate",
     "vds",
@@ -321,6 +342,130 @@ def year_candidates(vin: str, *, current_year: int | None = None) -> list[int]:
     return [year for year in (first, first + 30) if earliest <= year <= latest]
 
 
+@dataclass(frozen=True)
+class YearReading:
+    """The model year position 10 gives, and why.
+
+    ``encoded``: whether position 10 codes the model year for this VIN (``None`` when the VIN
+    is malformed). ``candidates``: the years the code can stand for after the evidence (both
+    cycles when undecided; the code's years even when not encoded, for a reader to see).
+    ``year``: the one year left, else ``None`` - never a guess.
+    """
+
+    year: int | None
+    candidates: tuple[int, ...]
+    encoded: bool | None
+    reason: str
+
+
+def _china(number: str) -> bool:
+    return number[:1] == "L"
+
+
+def model_year(
+    vin: str, stated_years: Iterable[int] = (), *, current_year: int | None = None
+) -> YearReading:
+    """Decide the model year from position 10, position 7 and the years documents state.
+
+    Evidence, in order: does position 10 code the year here (North America, China, a valid
+    check digit, or a brand that always codes it)? Which cycle: not before the WMI existed
+    (``since``), not before 1999 in China, position 7 for light vehicles whose VIN follows
+    49 CFR 565.15 (digit: 1980-2009, letter: 2010-2039), and finally the stated years (a
+    year of manufacture may precede the model year by one, so a stated year within one of a
+    candidate supports it).
+
+    >>> model_year('1M8GDM9AXKP042788', current_year=2026).candidates  # a coach: no pos-7 rule
+    (1989, 2019)
+    >>> model_year('5YJ3E1EA2KF317000').year
+    2019
+    >>> model_year('JTMW53FV60D023016').reason
+    'position 10 (0) is not a model-year code'
+    """
+    try:
+        number = _check_format(vin)
+    except (FormatError, TypeError):
+        return YearReading(None, (), None, "not a well-formed VIN")
+    code = number[9]
+    if code not in _YEAR_CODES:
+        return YearReading(None, (), False, f"position 10 ({code}) is not a model-year code")
+    first = 1980 + _YEAR_CODES.index(code)
+    latest = (current_year or datetime.date.today().year) + 1
+    candidates = [y for y in (first, first + 30) if 1980 <= y <= latest]
+    if not candidates:
+        return YearReading(None, (), False, f"position 10 ({code}) codes a future year")
+    info = wmi_table.lookup(number)
+    structured = is_north_american(number) or check_digit_ok(number) is True
+    if is_north_american(number):
+        basis = "49 CFR 565 (North American WMI)"
+    elif _china(number):
+        basis = "GB 16735 (Chinese WMI)"
+    elif structured:
+        basis = "49 CFR 565 structure (valid check digit)"
+    elif info is not None and info.brand in wmi_table.year_encoded_brands():
+        basis = f"{info.brand} codes the model year in every market"
+    else:
+        return YearReading(
+            None, tuple(candidates), False,
+            "position 10 need not code the model year outside North America and China "
+            "(ISO 3779) and this VIN gives no sign that it does: not encoded",
+        )  # fmt: skip
+
+    def narrow(keep: list[int]) -> None:
+        if keep and keep != candidates:
+            candidates[:] = keep
+
+    # Hard limits: no VIN of this kind existed before these years.
+    earliest = max(
+        _CHINA_VIN_SINCE if _china(number) else 1980,
+        info.since if info is not None and info.since else 1980,
+    )
+    possible = [y for y in candidates if y >= earliest]
+    if not possible:
+        return YearReading(
+            None, (), True,
+            f"{basis}; position 10 ({code}) gives {', '.join(map(str, candidates))}, before "
+            f"such VINs existed ({earliest}) or after next year: inconsistent",
+        )  # fmt: skip
+    candidates = possible
+    light = not (info is not None and info.heavy)
+    if len(candidates) > 1 and structured and light:
+        narrow([first if number[6].isdigit() else first + 30])
+    stated = [y for y in stated_years if isinstance(y, int)]
+    if len(candidates) > 1 and stated:
+        narrow([y for y in candidates if any(abs(y - s) <= 1 for s in stated)])
+        if len(candidates) == 1:
+            basis += "; cycle from the stated year"
+    if len(candidates) == 1:
+        return YearReading(candidates[0], tuple(candidates), True, basis)
+    return YearReading(
+        None, tuple(candidates), True,
+        f"{basis}; the 30-year cycle is undecided (no position-7 rule or stated year applies)",
+    )  # fmt: skip
+
+
+def check_digit_status(vin: str, destination: str | None = None) -> str | None:
+    """``valid``, ``invalid`` (wrong where the check digit is mandatory), ``optional`` (does
+    not match where the check digit is optional: the maker need not use one, so this is no
+    error), or ``None`` for a malformed VIN.
+
+    >>> check_digit_status('WVWZZZ1JZ3W386753'), check_digit_status('LGXCE4CB9N0012345')
+    ('optional', 'invalid')
+    >>> check_digit_status('KMTGA4SCDRU227656', destination='US')
+    'invalid'
+    """
+    ok = check_digit_ok(vin)
+    if ok is None:
+        return None
+    if ok:
+        return "valid"
+    return "invalid" if check_digit_required(vin, destination) else "optional"
+
+
+def brand_info(vin: str) -> wmi_table.WmiInfo | None:
+    """Brand, other brands of the WMI, manufacturer and country (:func:`checks.wmi.lookup`)."""
+    return wmi_table.lookup(vin)
+
+
 def compact_chassis_number(text: str) -> str:
     """Upper-case, drop spaces, and unify dash variants of a frame number.
 
@@ -339,12 +484,16 @@ def is_chassis_number(text: str) -> bool:
 
 
 def describe(
-    text: str, *, destination: str | None = None, current_year: int | None = None
+    text: str,
+    *,
+    destination: str | None = None,
+    current_year: int | None = None,
+    stated_years: Iterable[int] = (),
 ) -> dict[str, object]:
     """The facts ``verifier vin --format json`` prints for one argument (see CONTRACT.md).
 
-    ``make``, ``manufacturer`` and ``country`` stay ``None`` here until the WMI table is added;
-    ``model_year`` is the year when position 10 allows only one, else ``None`` (never a guess).
+    ``make`` is the brand (:mod:`checks.wmi`); ``model_year`` is :func:`model_year`'s year,
+    ``None`` when position 10 does not code it or the cycle is undecided (never a guess).
 
     >>> d = describe('lgxce4cb8n0012345', current_year=2026)
     >>> d['normalized'], d['kind'], d['format_ok'], d['check_digit_ok'], d['model_year']
@@ -381,11 +530,14 @@ def describe(
         _check_format(number)
     except FormatError:
         return result
-    years = year_candidates(number, current_year=current_year)
+    reading = model_year(number, stated_years, current_year=current_year)
+    info = brand_info(number)
     result.update(
         format_ok=True,
         check_digit_ok=check_digit_ok(number),
-        model_year=years[0] if len(years) == 1 else None,
-        model_year_candidates=years,
+        model_year=reading.year,
+        model_year_candidates=list(reading.candidates),
     )
+    if info is not None:
+        result.update(make=info.brand, manufacturer=info.manufacturer, country=info.country)
     return result

@@ -212,6 +212,16 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         letters = 1 if parser == "text" else 2
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
+        if ctx.get("ocr") and parser in ("party", "place") and "|" in value:
+            # A table rule read as "|" beside specks ("1 . - | Lekki Auto Imports Ltd"): the
+            # one segment that holds a name is the value.
+            named = [p.strip() for p in value.split("|") if sum(ch.isalpha() for ch in p) >= 3]
+            if len(named) == 1:
+                value = named[0]
+        if ctx.get("ocr") and parser == "party":
+            value, fixed = normalize.fix_legal_form(value)
+            if fixed:
+                extra = {"corrections": fixed}
         if (
             not value
             or sum(ch.isalnum() for ch in value) < letters
@@ -305,6 +315,20 @@ def _starts_with_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
     return any(h.start <= 2 for h in _label_hits(cell.text, templates))
 
 
+def _starts_label_line(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
+    """A line that opens with a label *as a label* (alone, or followed by a colon): remark
+    prose that begins with a label word ("Transmission rebuilt, new torque converter",
+    "Engine overhauled: ...") is not one."""
+    text = cell.text
+    for h in _label_hits(text, templates):
+        if h.start > 2:
+            continue
+        rest = text[h.end :].lstrip()
+        if not rest or rest.startswith((":", "：")):
+            return True
+    return False
+
+
 def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> dict:
     box = union_box(w.box for w in words) if words else None
     conf = min((w.conf for w in words), default=0.0)
@@ -329,7 +353,7 @@ def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple
     current, current_row = cell, row
     for _ in range(12):
         nxt = cell_below(rows, current_row, current, max_rows=2)
-        if nxt is None or _starts_with_label(nxt, templates):
+        if nxt is None or _starts_label_line(nxt, templates):
             break
         below.append(nxt)
         current, current_row = nxt, rows[nxt.row]
@@ -875,10 +899,11 @@ def _mileage_entries(pages: list[PageText], ctx) -> tuple[list[dict], list[Row]]
         for row in build_rows(page):
             text = row.text
             low = text.lower()
+            # A header in miles ("Odometer (miles)"); "Mileage (km)" is not one.
             if (
-                "mile" in low
+                re.search(r"\b(miles|mi)\b", low)
                 and ("odometer" in low or "mileage" in low)
-                and not re.search(r"\d", text)
+                and not re.search(r"\d|\bkms?\b", text, re.I)
             ):
                 unit = "miles"
             dates = normalize.find_dates(text, day_first=ctx.get("day_first"))

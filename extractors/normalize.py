@@ -934,3 +934,35 @@ def clean_text(text: str) -> str | None:
     if text.endswith("。"):
         text = text[:-1]
     return text or None
+
+
+# OCR's usual misreadings of a company's legal form: the comma of "Co.," read as a second
+# full stop ("Co.. Ltd.", "Co.., Ltd."), and "Lid." / "Lad." / "L1d." for a final "Ltd."
+# after "Co.". Only these fixed suffixes are touched.
+_LEGAL_FORM_FIXES = (
+    (re.compile(r"\bCo\.\.+,?"), "Co.,"),
+    (re.compile(r"\b(Co\.,?\s+)L[a-z1|!]d\b\.?(?=\s*$)"), r"\1Ltd."),
+)
+
+
+def fix_legal_form(text: str) -> tuple[str, list[str]]:
+    """An OCR-read party name with its legal form's usual misreadings undone, and what was
+    changed (for the value's ``corrections``).
+
+    >>> fix_legal_form('Minato Trading Co., Lid.')
+    ('Minato Trading Co., Ltd.', ['Lid. → Ltd.'])
+    >>> fix_legal_form('Kobe Global Motors Co.. Lad.')
+    ('Kobe Global Motors Co., Ltd.', ['Co.. → Co.,', 'Lad. → Ltd.'])
+    """
+    notes: list[str] = []
+    for rx, repl in _LEGAL_FORM_FIXES:
+        m = rx.search(text)
+        if m is None:
+            continue
+        fixed = rx.sub(repl, text, count=1)
+        if fixed != text:
+            old = m.group(0)[len(m.group(1)) :] if m.lastindex else m.group(0)
+            new = repl.replace(r"\1", "")
+            notes.append(f"{old.strip()} → {new}")
+            text = fixed
+    return text, notes

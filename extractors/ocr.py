@@ -56,6 +56,11 @@ CJK_WEAK_CONF = 0.55
 CJK_MAX_WORDS = 8
 CJK_MAX_LINES = 24
 CJK_MIN_PAGE_QUALITY = 0.5
+# A weak word is worth the Chinese re-read only when its ink looks like Han characters: a
+# column through a Han character crosses 3 or more strokes (车, 品, 量), one through Latin
+# letters or digits mostly 1 or 2. On 80 generated scans and photos this kept 11 of the 13
+# pages where the re-read found Chinese and dropped 37 of 60 pages' re-read calls.
+CJK_MIN_STROKES = 3.0
 
 
 # A second segmentation pass when less than this share of the page's text marks was read.
@@ -83,6 +88,21 @@ def _covered(marks: np.ndarray, words: list[Word]) -> float:
 
 def _overlap(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def stroke_crossings(page: np.ndarray, box: Box) -> float:
+    """Upper-quartile number of separate ink runs down a column of ``box`` (0 when empty)."""
+    h, w = page.shape[:2]
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(w, int(np.ceil(box[2]))), min(h, int(np.ceil(box[3])))
+    if x1 - x0 < 2 or y1 - y0 < 4:
+        return 0.0
+    crop = to_gray(page[y0:y1, x0:x1])
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    cols = ink.T.astype(np.int8)
+    starts = np.count_nonzero(np.diff(cols, axis=1) == 1, axis=1) + cols[:, 0]
+    inked = starts[starts > 0]
+    return float(np.percentile(inked, 75)) if len(inked) else 0.0
 
 
 def _is_cjk(text: str) -> bool:
@@ -437,6 +457,11 @@ class TesseractReader:
             and sum(len(w.text) for w in ws) >= 2
             and (mean(ws) < CJK_WEAK_CONF or min(w.conf for w in ws) < 0.35)
             and labels_a_value(boxes[key])
+            and any(
+                stroke_crossings(page, w.box) >= CJK_MIN_STROKES
+                for w in ws
+                if w.conf < CJK_WEAK_CONF
+            )
         ][:CJK_MAX_LINES]
         if not weak:
             return words

@@ -36,6 +36,9 @@ MIN_SKEW = 0.2
 MIN_CHAR_HEIGHT = 10.0
 TARGET_CHAR_HEIGHT = 24.0
 MAX_UPSCALE = 3.0
+# Unsharp mask of photographed pages: Gaussian sigma (px) and amount.
+SHARPEN_SIGMA = 1.5
+SHARPEN_AMOUNT = 1.0
 # Only images up to this long side are low-resolution enough to need enlarging.
 MAX_UPSCALE_SIDE = 1800
 # Estimated noise (mean absolute deviation from a median-filtered copy, grey levels) above
@@ -219,11 +222,13 @@ def find_page_quad(gray: np.ndarray) -> np.ndarray | None:
         return None
     if cv2.contourArea(quad) < 0.85 * area:
         return None
-    # A photo shows the sheet's corners; a scan with a dark lid margin has them on the frame.
+    # A photo shows the sheet's corners; a scan with a dark lid margin has them on the frame
+    # (all four, or three for a margin along two edges). A sheet photographed close up may
+    # touch the frame with two of its corners.
     tol = 0.015 * max(h, w)
     xs, ys = quad[:, 0], quad[:, 1]
     inner = (xs > tol) & (xs < w - tol) & (ys > tol) & (ys < h - tol)
-    if inner.sum() < 3:
+    if inner.sum() < 2:
         return None
     # Paper must be clearly lighter than what surrounds it.
     inside = np.zeros_like(small)
@@ -293,10 +298,10 @@ def denoise(gray: np.ndarray, *, force: bool = False) -> Step:
 def char_height(gray: np.ndarray) -> float | None:
     """Lower-quartile height (px) of character-sized ink components; None without text."""
     mask = ink_mask(gray).astype(np.uint8)
+    h, w = gray.shape
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 1:
         return None
-    h, w = gray.shape
     ws, hs = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     area = stats[1:, cv2.CC_STAT_AREA]
     ok = (hs >= 4) & (hs <= h * 0.1) & (ws <= 4 * hs) & (ws >= 2) & (area >= 6)
@@ -336,7 +341,7 @@ def remove_rules(gray: np.ndarray) -> Step:
     count = int(np.count_nonzero(rules))
     if count < 0.0005 * h * w:
         return gray, ""
-    paper = int(np.percentile(gray, 90))
+    paper = int(np.percentile(gray[::4, ::4], 90))  # a sample: a full page costs 0.1 s
     out = gray.copy()
     out[rules > 0] = paper
     return out, f"rules: {count} px of table lines painted out"
@@ -364,6 +369,13 @@ def upscale(gray: np.ndarray) -> Step:
     return out, f"upscale x{factor:.2f} (characters {ch:.0f} px)"
 
 
+def sharpen(gray: np.ndarray) -> Step:
+    """Unsharp mask: restore the contrast of thin strokes softened by lens, JPEG and resampling."""
+    blur = cv2.GaussianBlur(gray, (0, 0), SHARPEN_SIGMA)
+    out = cv2.addWeighted(gray, 1 + SHARPEN_AMOUNT, blur, -SHARPEN_AMOUNT, 0)
+    return out, f"sharpen: unsharp mask {SHARPEN_SIGMA:g}/{SHARPEN_AMOUNT:g}"
+
+
 def adaptive_threshold(gray: np.ndarray) -> Step:
     """Gaussian adaptive threshold. Not used by :func:`clean_page` (measured to hurt)."""
     out = cv2.adaptiveThreshold(
@@ -377,15 +389,24 @@ def adaptive_threshold(gray: np.ndarray) -> Step:
 
 # The order matters: the sheet is cut out and evenly lit before text is analysed; the median
 # filter runs after upscaling, since at native size it erases the strokes of small text.
+# "sharpen" runs only on photographed pages (see SHARPENED_AFTER).
 STEPS = {
     "perspective": correct_perspective,
     "illumination": normalise_illumination,
     "orientation": orient,
     "deskew": deskew,
     "upscale": upscale,
+    "sharpen": sharpen,
     "rules": remove_rules,
     "denoise": denoise,
 }
+
+
+# Steps after whose note "sharpen" runs. Off: sharpening photographed or enlarged pages read
+# more words of the generated phone photos (93.1% against 91.6%, with a local-threshold
+# character height and upscaling below 12 px), but misread the VIN of the integration suite's
+# sharp 1000-px photo and of the real French registration specimen. Kept for the ablation.
+SHARPENED_AFTER: tuple[str, ...] = ()
 
 
 def clean_page(
@@ -403,6 +424,8 @@ def clean_page(
     for name, step in STEPS.items():
         if name in skip:
             continue
+        if name == "sharpen" and not any(n.startswith(SHARPENED_AFTER) for n in notes):
+            continue  # a flatbed scan: sharpening measured neutral to harmful there
         gray, note = step(gray)
         if note:
             notes.append(note)

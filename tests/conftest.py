@@ -6,6 +6,7 @@ transactions); the generator is seeded, so every copy has the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -31,6 +32,13 @@ def truth_path(folder: Path) -> Path:
 
 def load_truth(folder: Path) -> dict:
     return json.loads(truth_path(folder).read_text(encoding="utf-8"))
+
+
+def as_of(folder: Path) -> dt.datetime:
+    """The moment a generated transaction is checked at: its shipment day. Its documents
+    were issued before and are valid then; checked years later, its certificates expired."""
+    day = load_truth(folder)["transaction"]["shipped_on_board_date"]
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")

@@ -204,9 +204,12 @@ def test_describe_matches_contract_keys():
 
 
 def test_describe_values():
-    d = vin.describe("1M8GDM9A1KP042788")
+    d = vin.describe("1HGCM82643A004352")  # a wrong check digit does not hide the year
     assert d["format_ok"] and d["check_digit_ok"] is False and d["check_digit_required"]
-    assert d["model_year"] == 1989
+    assert d["model_year"] == 2003 and d["make"] == "Honda"
+    # a coach (over 10,000 lb): the position-7 rule of 49 CFR 565.15 does not apply
+    d = vin.describe("1M8GDM9A1KP042788", current_year=2026)
+    assert d["model_year"] is None and d["model_year_candidates"] == [1989, 2019]
     d = vin.describe("WVWZZZ1JZAW386753", current_year=2026)
     assert d["model_year"] is None and d["model_year_candidates"] == [1980, 2010]
     d = vin.describe("JTDBR32E720123456", destination="US")

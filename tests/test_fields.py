@@ -167,3 +167,20 @@ def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model: 'Sportage"), method="ocr")
     got, _ = _values([p], DocType.inspection_report)
     assert got["model"] == "Sportage"
+
+
+def test_ocr_misreadings_of_a_legal_form_are_undone_and_recorded():
+    p = page((60, "EXPORT LICENCE"),
+             (100, "Exporter Name: Minato Trading Co.. Lid."),
+             (115, "Consignee: 1 . - | Lekki Auto Imports Ltd"), method="ocr")
+    got, ex = _values([p], DocType.export_license)
+    assert got["exporter"] == "Minato Trading Co., Ltd."
+    assert ex.values["exporter"].corrections == ["Co.. → Co.,", "Lid. → Ltd."]
+    assert ex.values["exporter"].raw.strip(" :") == "Minato Trading Co.. Lid."
+    assert got["consignee"] == "Lekki Auto Imports Ltd"
+
+
+def test_a_text_layer_party_is_kept_as_printed():
+    p = page((60, "EXPORT LICENCE"), (100, "Exporter Name: Lid Co.. Lid."))
+    got, _ = _values([p], DocType.export_license)
+    assert got["exporter"] == "Lid Co.. Lid."

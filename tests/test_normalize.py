@@ -626,3 +626,15 @@ def test_find_dates_junk():
 
 def test_max_field_length_is_public():
     assert n.MAX_FIELD_CHARS >= 200
+
+
+def test_fix_legal_form_only_touches_the_suffix():
+    from extractors.normalize import fix_legal_form
+
+    assert fix_legal_form("Tianjin Hengda Vehicle Export Co., Lid.") == (
+        "Tianjin Hengda Vehicle Export Co., Ltd.", ["Lid. → Ltd."])
+    assert fix_legal_form("Kobe Global Motors Co.., Ltd.") == (
+        "Kobe Global Motors Co., Ltd.", ["Co.., → Co.,"])
+    # Names that merely contain the letters are left alone.
+    assert fix_legal_form("Lido Motors Co., Ltd.") == ("Lido Motors Co., Ltd.", [])
+    assert fix_legal_form("Co., Lid and Partners") == ("Co., Lid and Partners", [])

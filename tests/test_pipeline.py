@@ -22,8 +22,9 @@ import pytest
 from PIL import Image
 
 from extractors.ocr import OcrError, OcrTimeout
-from tests.conftest import SAMPLE, TRANSACTIONS, load_truth, truth_path
+from tests.conftest import SAMPLE, TRANSACTIONS, as_of, load_truth, truth_path
 from tests.fake_ocr import FakeOcrReader, FakeReaderFactory
+from verifier.context import CheckContext
 from verifier.intake import display_name
 from verifier.models import DocType, Report, Severity
 from verifier.pipeline import check_folder
@@ -47,7 +48,8 @@ ERROR_CODES = {
 
 def run(folder: Path, settings: Settings = ONE_WORKER, factory=None) -> Report:
     factory = factory or FakeReaderFactory(truth_path(folder))
-    return check_folder(folder, settings=settings, reader_factory=factory)
+    context = CheckContext(at=as_of(folder)) if truth_path(folder).exists() else None
+    return check_folder(folder, context=context, settings=settings, reader_factory=factory)
 
 
 def reported(doc) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from verifier.models import Stage
+from verifier.models import Document, Stage
 
 
 class CheckContext(BaseModel):
@@ -27,6 +27,9 @@ class CheckContext(BaseModel):
     at: dt.datetime | None = None
     # PEM files of CA certificates trusted for PDF signatures.
     trust_roots: tuple[Path, ...] = Field(default_factory=tuple)
+    # At deal-lock: the documents verified before it (from the previous sealed bundle), which
+    # the contract must agree with (checks/deal_lock.py).
+    verified_before: tuple[Document, ...] = ()
 
     def moment(self) -> dt.datetime:
         """The moment of validation, timezone-aware."""

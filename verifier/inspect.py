@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from checks import photos, seal, signature_inspector
 from verifier.context import CheckContext
 from verifier.intake import IntakeItem
 from verifier.models import Document, Finding
@@ -20,7 +21,11 @@ from verifier.settings import Settings
 Inspector = Callable[[IntakeItem, Document, Settings, Policy, CheckContext], list[Finding]]
 
 # Inspectors in the order they run. Add one line per inspector.
-INSPECTORS: list[tuple[str, Inspector]] = []
+INSPECTORS: list[tuple[str, Inspector]] = [
+    ("signatures", signature_inspector.inspect_pdf),
+    ("media", photos.inspect_media),
+    ("seals", seal.inspect_seals),
+]
 
 
 def inspect_document(

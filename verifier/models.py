@@ -8,11 +8,18 @@ Like pyHanko's status objects, the bottom line is computed, never stored: a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    computed_field,
+    model_validator,
+)
 
 SCHEMA_ID = "verifier.report/1"
 
@@ -113,13 +120,29 @@ class Source(_Frozen):
 
 
 class Signature(_Frozen):
+    """One PDF signature or document timestamp as :mod:`checks.signatures` judged it."""
+
     signer: str | None = None
     organisation: str | None = None
+    # intact: the signed bytes hash to what was signed and the CMS signature verifies.
     intact: bool
     trusted: bool
-    modified_after_signing: bool
+    # None only when the file could not be read far enough to tell.
+    modified_after_signing: bool | None
     signed_at: str | None = None
     status: Literal["valid", "invalid", "untrusted", "indeterminate"]
+    # Fully qualified name of the signature field; None when no field refers to it.
+    field: str | None = None
+    kind: Literal["signature", "timestamp"] = "signature"
+    # "timestamp" (an RFC 3161 token vouches for signed_at) or "claimed" (the signer's clock).
+    signed_at_source: Literal["timestamp", "claimed"] | None = None
+    timestamp_trusted: bool | None = None
+    # pyHanko's SignatureCoverageLevel and ModificationLevel, lower case; its one-bit verdict.
+    coverage: str | None = None
+    modification_level: str | None = None
+    pyhanko_bottom_line: bool | None = None
+    # Why the status is what it is, one fact per line (empty for a plain valid signature).
+    reasons: list[str] = Field(default_factory=list)
 
 
 class Seal(_Frozen):
@@ -138,6 +161,32 @@ class Finding(_Frozen):
     found: str | None = None
 
 
+class MediaInfo(BaseModel):
+    """What a photo or video file says about itself (EXIF, container) and what its pixels show
+    (``extractors.media``). ``None`` where the file does not state it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["image", "video"]
+    width: int | None = None
+    height: int | None = None
+    # EXIF DateTimeOriginal (with OffsetTimeOriginal when stated: then timezone-aware), or a
+    # video container's creation_time.
+    captured_at: datetime | None = None
+    device: str | None = None  # EXIF Make and Model
+    gps: tuple[float, float] | None = None  # decimal degrees (lat, lon), WGS 84
+    phash: str | None = None  # 64-bit DCT perceptual hash, 16 hex digits (imagehash.phash)
+    vehicle_color: str | None = None  # body colour seen in the photo, when sure enough
+    duration_s: float | None = None
+    container: str | None = None
+    codec: str | None = None
+    frame_rate: float | None = None
+    keyframes: int = 0  # keyframes kept as derived evidence (not in the report)
+    # Alignment features and thumbnail for near-duplicate checks; travels with the document
+    # between processes, never into the report (``checks.photo_match``).
+    _fingerprint: bytes | None = PrivateAttr(default=None)
+
+
 class Document(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -154,6 +203,7 @@ class Document(BaseModel):
     signatures: list[Signature] = Field(default_factory=list)
     seal_detected: bool | None = None
     seals: list[Seal] = Field(default_factory=list)
+    media: MediaInfo | None = None
     error: str | None = None
     error_step: str | None = None
 
@@ -175,6 +225,14 @@ class Report(BaseModel):
     documents: list[Document] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     bundle: BundleRef | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data):
+        """A report read back from JSON carries its computed verdict: recompute it instead."""
+        if isinstance(data, dict) and "verdict" in data:
+            data = {k: v for k, v in data.items() if k != "verdict"}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

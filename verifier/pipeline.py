@@ -14,9 +14,30 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from checks import identifiers, vin_consistency
+from checks import (
+    completeness,
+    deal_lock,
+    disclosures,
+    duplicates,
+    identifiers,
+    mileage,
+    parties,
+    photo_index,
+    photos,
+    route,
+    seal,
+    signature_parties,
+    spec,
+    validity,
+    vin_consistency,
+    vin_make,
+    year,
+)
+from checks.photo_index import PhotoIndex
 from verifier import agreement, intake
 from verifier.context import CheckContext
+from verifier.evidence import run as evidence_run
+from verifier.evidence.store import Store
 from verifier.models import Document, Finding, Report
 from verifier.policy import Policy
 from verifier.read import ReaderFactory, ReadResult, read_document
@@ -29,6 +50,22 @@ TransactionCheck = Callable[[list[Document], CheckContext, Policy], list[Finding
 # Checks across the documents of one transaction, in the order they run; one line each.
 TRANSACTION_CHECKS: list[TransactionCheck] = [
     vin_consistency.check_transaction,
+    vin_make.check_transaction,
+    signature_parties.check_transaction,
+    year.check_transaction,
+    mileage.check_transaction,
+    spec.check_transaction,
+    parties.check_transaction,
+    route.check_transaction,
+    validity.check_transaction,
+    completeness.check_transaction,
+    disclosures.check_transaction,
+    duplicates.check_transaction,
+    deal_lock.check_transaction,
+    photos.check_capture_dates,
+    photos.check_reuse_within,
+    photos.check_colour,
+    seal.check_transaction,
 ]
 
 
@@ -48,12 +85,15 @@ def check_folder(
     policy: Policy | None = None,
     reader_factory: ReaderFactory = default_reader,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> Report:
-    """Verify every file of one transaction folder and return the report."""
+    """Verify every file of one transaction folder and return the report; with ``store``,
+    every original is stored before anything parses it and the run is sealed at the end."""
     settings = settings or Settings()
     policy = policy or Policy()
     ctx = context or CheckContext()
     items = intake.scan_folder(Path(folder), settings.limits)
+    unstored = evidence_run.store_originals(items, store) if store is not None else {}
     results = read_all(items, settings, policy, reader_factory, progress, ctx)
     agreement.agree_on_vin(results)
     agreement.agree_on_text(results)
@@ -61,15 +101,24 @@ def check_folder(
     findings += intake_findings(items, policy)
     findings += [f for r in results for f in identifiers.check_document(r.document, policy)]
     documents = [r.document for r in results]
+    escrow_id = ctx.escrow_id or Path(folder).resolve().name
+    if store is not None:
+        ctx = evidence_run.with_history(store, escrow_id, ctx)
     for check in TRANSACTION_CHECKS:
         findings += check(documents, ctx, policy)
-    return Report(
-        escrow_id=ctx.escrow_id or Path(folder).resolve().name,
+    if store is not None:
+        # The same photo shown in another escrow record (the index lives beside the bundles).
+        findings += photo_index.check_reuse(documents, PhotoIndex(store), escrow_id, policy)
+    report = Report(
+        escrow_id=escrow_id,
         stage=ctx.stage,
         policy_version=policy.version,
         documents=[r.document for r in results],
         findings=findings,
     )
+    if store is not None:
+        report = evidence_run.seal_report(store, report, items, results, unstored, policy)
+    return report
 
 
 def intake_findings(items: list[intake.IntakeItem], policy: Policy) -> list[Finding]:

@@ -63,6 +63,8 @@ class ReadResult:
     vin_candidates: list[fields.Value] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # What was read, page by page (text layer or OCR): sealed as derived evidence.
+    pages: list[PageText] = field(default_factory=list)
 
 
 @dataclass
@@ -167,6 +169,7 @@ def read_document(
                 "document.unreadable", f"not a supported document ({item.media_type})", "intake"
             )
         doc.pages, doc.ocr = len(got.pages) or item.pages, got.ocr
+        result.pages = got.pages
         verdict = classify.classify(got.pages, medium=item.kind)
         doc.type, doc.type_confidence = verdict.type, verdict.confidence
         result.notes.append(f"classified {verdict.type.value} ({verdict.reason})")
