@@ -342,12 +342,17 @@ def _is_header_row(row: Row, templates) -> bool:
     return bare >= 2 and bare * 2 >= len(row.cells)
 
 
-def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple[str, list[Cell]]:
+def _block(
+    rows: list[Row], row: Row, cell: Cell, rest: str, templates, method: str = "ocr"
+) -> tuple[str, list[Cell]]:
     """A free-text value (remarks, disclosures) after or under its label.
 
     An introduction that ends in a colon ("The Seller declares the following about the
     vehicle's history of damage and repairs:") belongs to the label; the value is the
-    paragraph after it, ending at a wider line gap or at the next label.
+    paragraph after it, ending at a wider line gap or at the next label. Paragraphs are set
+    only a little apart, and a text layer's word boxes are as tall as the line pitch: there
+    (``method``), or after a line that ends a sentence well short of the block's widest line,
+    a gap a little wider than a line after a sentence's end ends the paragraph.
     """
     below: list[Cell] = []
     current, current_row = cell, row
@@ -366,10 +371,20 @@ def _block(rows: list[Row], row: Row, cell: Cell, rest: str, templates) -> tuple
     value: list[str] = []
     cells: list[Cell] = []
     previous: Cell | None = None
+    widest = max(c.box[2] - c.box[0] for c in (cell, *below))
     for text, c in parts[start:]:
-        gap = c.box[1] - previous.box[1] if c is not None and previous is not None else 0.0
-        if previous is not None and gap > 1.45 * max(previous.height, 1.0):
-            break  # a new paragraph
+        gap = 0.0
+        if c is not None and previous is not None:  # a leaning page: along its lean
+            gap = c.level - previous.level if c.slope else c.box[1] - previous.box[1]
+        if previous is not None:
+            height = max(previous.height, 1.0)
+            ended = (
+                value
+                and value[-1].rstrip().endswith((".", "!", "?", "。"))
+                and (method == "text_layer" or previous.box[2] - previous.box[0] < 0.8 * widest)
+            )
+            if gap > 1.45 * height or (ended and gap > 1.2 * height):
+                break  # a new paragraph
         value.append(text)
         if c is not None:
             cells.append(c)
@@ -413,7 +428,7 @@ def _candidates(
                     end = hits[hi + 1].start if hi + 1 < len(hits) else len(text)
                     rest = text[hit.end : end]
                     if hit.parser == "block":
-                        value, more = _block(rows, row, cell, rest, templates)
+                        value, more = _block(rows, row, cell, rest, templates, page.method)
                         words = span.sub(hit.end, end) + tuple(w for c in more for w in c.words)
                         if value:
                             yield hit, value, _value_from(words, value, page.number, page.method)

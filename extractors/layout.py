@@ -5,6 +5,15 @@ label/value pairs per row, or a label above its value (bills of lading). Groupin
 rows by their vertical overlap and splitting a row into cells at wide horizontal gaps turns
 all of these into the same question: is the value in the label's cell, the next cell to the
 right, or the cell below?
+
+A photographed (or badly scanned) page leans: its text lines rise or fall a few degrees, so a
+label on the left and its value on the right sit at different heights, and the axis-aligned
+box of a leaning line is taller than its text. Rows are therefore grouped by *de-skewed*
+height: the page's text-line slope is estimated from the words themselves (pieces of one row
+side by side agree on one slope; the pairs of pieces of different rows scatter) and every
+piece's centre is moved back along it. Image clean-up deskews before OCR too
+(``extractors/preprocess.py``), but perspective and a residual lean remain, and the boxes a
+reader returns are the only thing this module sees.
 """
 
 from __future__ import annotations
@@ -12,10 +21,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
+import numpy as np
+
 from extractors.page import Box, Line, PageText, Word, union_box
 
 # A horizontal gap wider than this many word heights separates two cells of a row.
 CELL_GAP = 1.6
+# The steepest text-line slope considered (tan 10 degrees): a phone photo of a page leans
+# by its tilt and, across the page, by its perspective.
+MAX_SLOPE = 0.18
+# Slopes within this of one another are one lean (about 0.35 degrees).
+SLOPE_TOLERANCE = 0.006
+# Below this a page counts as level and is grouped as it stands.
+LEVEL_SLOPE = 0.003
 
 
 @dataclass(frozen=True)
@@ -24,10 +42,20 @@ class Cell(Line):
 
     page: int = 0
     row: int = 0
+    slope: float = 0.0  # the page's text-line slope (dy/dx) when the row was built
 
     @property
     def height(self) -> float:
-        return median(w.box[3] - w.box[1] for w in self.words)
+        """The height of its text; on a leaning page, without the lean of its box."""
+        if not self.slope:
+            return median(w.box[3] - w.box[1] for w in self.words)
+        x0, y0, x1, y1 = self.box
+        return max(y1 - y0 - abs(self.slope) * (x1 - x0), 0.25 * (y1 - y0))
+
+    @property
+    def level(self) -> float:
+        """The de-skewed height of its middle: cells of one row share it."""
+        return _level(list(self.words), self.slope)
 
 
 @dataclass(frozen=True)
@@ -73,30 +101,87 @@ def _line_units(page: PageText) -> list[list[Word]]:
     return units
 
 
+def _level(unit: list[Word], slope: float) -> float:
+    """Mean middle of the unit's words, moved back along the page's slope to x = 0."""
+    return sum((w.box[1] + w.box[3]) / 2 - slope * (w.box[0] + w.box[2]) / 2 for w in unit) / len(
+        unit
+    )
+
+
+def _unit_slope(unit: list[Word]) -> float | None:
+    """The lean of one line read word by word (OCR boxes follow it), if its words say so."""
+    if len(unit) < 3:
+        return None
+    xs = np.array([(w.box[0] + w.box[2]) / 2 for w in unit])
+    ys = np.array([(w.box[1] + w.box[3]) / 2 for w in unit])
+    if np.ptp(ys) == 0 or np.ptp(xs) == 0:  # one box cut into words: says nothing
+        return None
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def estimate_slope(units: list[list[Word]]) -> float:
+    """The page's text-line slope (dy/dx, y down), 0.0 when level or undecidable.
+
+    Votes: every two pieces side by side (no horizontal overlap, and close enough in height
+    to share a line at the steepest slope) give the slope of the line through their middles, and every line of three or more words
+    whose boxes step up or down gives its own fit. Pieces of one row agree; pairs from two
+    rows scatter. The densest slope wins (ties: the flattest) if at least two votes share it.
+    """
+    if len(units) < 2:
+        return 0.0
+    boxes = np.array([union_box(w.box for w in u) for u in units], dtype=float)
+    xc = (boxes[:, 0] + boxes[:, 2]) / 2
+    yc = np.array([sum(w.box[1] + w.box[3] for w in u) / (2 * len(u)) for u in units])
+    h = boxes[:, 3] - boxes[:, 1]
+    dx = xc[None, :] - xc[:, None]
+    dy = yc[None, :] - yc[:, None]
+    apart = (boxes[None, :, 0] >= boxes[:, None, 2]) | (boxes[:, None, 0] >= boxes[None, :, 2])
+    near = np.abs(dy) < (h[None, :] + h[:, None]) / 2 + MAX_SLOPE * np.abs(dx)
+    pick = np.triu(apart & near, 1)
+    votes = list(dy[pick] / dx[pick])
+    votes += [s for u in units if (s := _unit_slope(u)) is not None]
+    v = np.array([s for s in votes if abs(s) <= MAX_SLOPE])
+    if len(v) < 2:
+        return 0.0
+    support = (np.abs(v[None, :] - v[:, None]) <= SLOPE_TOLERANCE).sum(axis=1)
+    best = max(range(len(v)), key=lambda i: (support[i], -abs(v[i])))
+    if support[best] < 2:
+        return 0.0
+    slope = float(np.median(v[np.abs(v - v[best]) <= SLOPE_TOLERANCE]))
+    return 0.0 if abs(slope) < LEVEL_SLOPE else slope
+
+
 def build_rows(page: PageText) -> list[Row]:
     """Group the page's words into rows (top to bottom) of cells (left to right).
 
     A line the reader saw stays whole (OCR may print one word of a line a few pixels higher);
-    lines whose middles fall within one another's height share a row.
+    lines whose de-skewed middles fall within one another's text height share a row.
     """
     units = _line_units(page)
     if not units:
         return []
-    units.sort(key=lambda u: (sum(w.box[1] + w.box[3] for w in u) / (2 * len(u)), u[0].box[0]))
+    slope = estimate_slope(units)
+    units.sort(key=lambda u: (_level(u, slope), u[0].box[0]))
     bands: list[list[list[Word]]] = []
+    first_level = first_half = 0.0
     for unit in units:
         box = union_box(w.box for w in unit)
-        centre = (box[1] + box[3]) / 2
-        if bands:
-            first = union_box(w.box for w in bands[-1][0])
-            if first[1] <= centre <= first[3]:
-                bands[-1].append(unit)
-                continue
+        if slope:
+            centre = _level(unit, slope)
+            half = max(box[3] - box[1] - abs(slope) * (box[2] - box[0]), 0.25 * (box[3] - box[1]))
+            half /= 2
+        else:  # the unit's box middle, within the first unit's box
+            centre = (box[1] + box[3]) / 2
+            half = (box[3] - box[1]) / 2
+        if bands and abs(centre - first_level) <= first_half:
+            bands[-1].append(unit)
+            continue
         bands.append([unit])
+        first_level, first_half = centre, half
     rows = []
     for index, band in enumerate(bands):
         band.sort(key=lambda u: u[0].box[0])
-        cells = tuple(Cell(tuple(u), page.number, index) for u in band)
+        cells = tuple(Cell(tuple(u), page.number, index, slope) for u in band)
         rows.append(Row(cells, page.number, index))
     return rows
 

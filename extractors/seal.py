@@ -11,18 +11,26 @@ BGR page image:
    the colour cast of a phone photo's light. Red is hue 0±12 wrapping over 180 (OpenCV's half
    degrees), blue 96–132, both with enough saturation to be ink and not JPEG noise on white
    (faded ink keeps its hue, so the saturation floor is low and the shape does the rest).
-2. **Grouping.** Ink pixels within ~1% of the page of each other form one candidate, so a ring
-   broken by faded ink or crossed by black text stays one.
-3. **Shape.** An ellipse is fitted to the candidate's convex hull (sampled evenly along it).
+2. **Grouping.** Straight strokes longer than any seal (table rules, underlines: probabilistic
+   Hough lines) are taken out first, except where another stroke crosses them, so a seal
+   stamped across a ruled table stays a shape of its own. Ink pixels within ~1% of the page of
+   each other then form one candidate, so a ring broken by faded ink or crossed by black text
+   stays one; specks (JPEG noise) beside it are left out of its outline.
+3. **Shape.** An ellipse is fitted to the candidate's convex hull (sampled evenly along it);
+   when a stroke of the same ink touches the ring (a signature across the seal), the hull is
+   no ellipse and the ellipse most of the outer contour agrees on (RANSAC) is tried too.
    A round or oval seal has a hull that *is* that ellipse (small residual), a rim inked all
    the way round (angular coverage of the outer band) and some ink inside (text, a star), but
    is not a solid disc (a logo). A square seal has a hull that fills its rotated rectangle,
    four inked sides and ink inside. Sizes are relative to the page (about 1/22 to 1/3 of the
    page's short side), aspect ratios those of real seals (ovals up to 2:1).
+4. **Paper.** Seal ink is on paper: around a seal, what is not ink is about as bright as the
+   page (a phone photo's dark desk, whose grain can look like a ring, is not).
 
 Rejected by construction: red or blue text lines and headings (no closed rim, elongated),
-table rules and letterhead bands (elongated or too large), solid logos (filled), signature
-ink and handwriting (no closed rim), a pen circle around a value (nothing coloured inside).
+table rules and letterhead bands (erased as rules, elongated or too large), solid logos
+(filled), signature ink and handwriting (no closed rim), a pen circle around a value (nothing
+coloured inside), anything off the page in a photo (not on paper).
 
 Why not a library: no maintained seal or stamp detector exists for OpenCV; this is plain
 OpenCV (colour space conversion, morphology, connected components, ``fitEllipse``,
@@ -67,6 +75,22 @@ MAX_RIM_FILL = 0.8  # share of the outer band that is ink: a seal's rim is a lin
 # Hough circle proposals: circularity (0..1, OpenCV's HOUGH_GRADIENT_ALT) and how many.
 HOUGH_CIRCULARITY = 0.6
 MAX_HOUGH = 12
+# Rules (table lines, underlines, letterhead bands): straight runs longer than any seal can be,
+# as a fraction of the short side; erased before grouping so a seal stamped across one stays
+# a shape of its own.
+MIN_RULE = 0.4
+# Ink specks (JPEG noise) near a seal: pieces smaller than this share of the candidate's ink
+# (and at most SPECK_PIXELS) are left out of its outline.
+SPECK_SHARE = 0.02
+SPECK_PIXELS = 20
+# RANSAC ellipse fit (a seal touched by a stroke of its own ink): tries, inlier band in the
+# ellipse's own units, and the share of the outline that must be on the ellipse.
+RANSAC_TRIES = 120
+RANSAC_BAND = 0.04
+RANSAC_MIN_INLIERS = 0.45
+# Ink lies on paper: the median brightness of what is not ink around a seal is at least this
+# share of the paper's brightness (a dark desk's texture in a phone photo is not paper).
+MIN_PAPER = 0.6
 # Square acceptance.
 MIN_SQUARE_ASPECT = 0.66
 MIN_RECT_FILL = 0.9  # hull area / rotated rectangle area
@@ -267,22 +291,54 @@ def _fit(samples: np.ndarray) -> tuple[tuple, float]:
     return ellipse, float(np.abs(np.hypot(u[:, 0], u[:, 1]) - 1).mean())
 
 
-def _trimmed_fit(samples: np.ndarray, keep: float = 0.7, rounds: int = 4):
-    """Refit on the best-fitting ``keep`` of the points, a few times (a trimmed fit); the
-    residual is that of the points kept. (None, inf) when the fit degenerates."""
-    pts = samples
-    ellipse = None
-    for _ in range(rounds):
-        if len(pts) < 6:
-            return None, math.inf
-        ellipse = cv2.fitEllipse(pts.astype(np.float32))
-        if min(ellipse[1]) <= 0 or not all(map(math.isfinite, (*ellipse[0], *ellipse[1]))):
-            return None, math.inf
-        u = _to_unit(samples.astype(np.float64), *ellipse)
-        err = np.abs(np.hypot(u[:, 0], u[:, 1]) - 1)
-        pts = samples[err <= np.quantile(err, keep)]
-    u = _to_unit(pts.astype(np.float64), *ellipse)
+def _ransac_fit(outline: np.ndarray, ref: float):
+    """Ellipse with the most outline points on it (RANSAC over 5-point fits, then refitted to
+    its inliers), and the residual of those inliers; (None, inf) when none is good enough.
+
+    A signature or a rule of the seal's own ink that touches the ring adds outline points off
+    the ellipse: a least-squares fit (even a trimmed one) is pulled towards them, a consensus
+    fit is not. Seeded, so the same image gives the same answer."""
+    n = len(outline)
+    if n < 12:
+        return None, math.inf
+    rng = np.random.default_rng(0)
+    pts = outline.astype(np.float32)
+    best, best_in = None, 0
+    for _ in range(RANSAC_TRIES):
+        pick = pts[rng.choice(n, 6, replace=False)]
+        try:
+            ellipse = cv2.fitEllipse(pick)
+        except cv2.error:
+            continue
+        (ex, ey), (ew, eh), _ = ellipse
+        if not (math.isfinite(ex) and math.isfinite(ey) and ew > 0 and eh > 0):
+            continue
+        if max(ew, eh) > MAX_SIZE * ref * 1.3 or min(ew, eh) / max(ew, eh) < MIN_ROUND_ASPECT:
+            continue
+        u = _to_unit(outline, *ellipse)
+        inliers = np.count_nonzero(np.abs(np.hypot(u[:, 0], u[:, 1]) - 1) < RANSAC_BAND)
+        if inliers > best_in:
+            best, best_in = ellipse, inliers
+    if best is None or best_in < RANSAC_MIN_INLIERS * n:
+        return None, math.inf
+    u = _to_unit(outline, *best)
+    keep = outline[np.abs(np.hypot(u[:, 0], u[:, 1]) - 1) < RANSAC_BAND]
+    ellipse = cv2.fitEllipse(keep.astype(np.float32))
+    u = _to_unit(keep, *ellipse)
     return ellipse, float(np.abs(np.hypot(u[:, 0], u[:, 1]) - 1).mean())
+
+
+def _outline(ys: np.ndarray, xs: np.ndarray, n: int = 160) -> np.ndarray:
+    """Up to ``n`` points of the outer contour of the pixels (their largest outer edge)."""
+    x0, y0 = xs.min(), ys.min()
+    mask = np.zeros((ys.max() - y0 + 3, xs.max() - x0 + 3), np.uint8)
+    mask[ys - y0 + 1, xs - x0 + 1] = 255
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return np.zeros((0, 2))
+    c = max(contours, key=len).reshape(-1, 2).astype(np.float64)
+    c = c[:: max(1, len(c) // n)]
+    return c + np.array([x0 - 1, y0 - 1], np.float64)
 
 
 def _round_size(geo, ref: float) -> bool:
@@ -305,8 +361,9 @@ def _classify(
     rect_fill = hull_area / rect_area if rect_area > 0 else 0.0
     fits = [(ellipse, residual)]
     if residual > MAX_RESIDUAL:
-        # an oval touched by a signature stroke: its hull bulges where the stroke leaves it
-        fits.append(_trimmed_fit(samples))
+        # a ring touched by a stroke of its own ink: its hull bulges where the stroke leaves
+        # it; the ellipse most of the outline agrees on is tried too
+        fits.append(_ransac_fit(_outline(ys, xs), ref))
     for ellipse, residual in fits:
         if ellipse is None or not _round_size(ellipse, ref):
             continue
@@ -342,36 +399,106 @@ def find_seals(image: np.ndarray) -> list[FoundSeal]:
     )
     ref = float(min(small.shape[:2]))
     balanced = remove_cast(small)
+    on_paper = _paper_test(balanced)
     found: list[FoundSeal] = []  # shapes of their own
     proposed: list[FoundSeal] = []  # Hough circles: only where no shape of its own was found
     for color, mask in ink_masks(balanced).items():
         # JPEG drop-outs inside a stroke: a 3x3 close; then group strokes near each other
         ink = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
         k = max(3, int(round(GROUP * ref)) | 1)
-        grouped = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        strokes = _erase_rules(ink, ref, k)
+        grouped = cv2.dilate(strokes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
         for i in range(1, n):
             x, y, bw, bh = stats[i, :4]
             side = max(bw, bh)
             if side < MIN_SIZE * ref * 0.9 or min(bw, bh) > MAX_SIZE * ref * 1.2 + k:
                 continue
-            if max(bw, bh) > 2.6 * min(bw, bh) + k:  # a line of text or a rule
+            # a line of text or a rule; an elongated group wide enough to hold a seal stays (a
+            # signature running out of one)
+            if max(bw, bh) > 2.6 * min(bw, bh) + k and min(bw, bh) < MIN_SIZE * ref:
                 continue
             sub = labels[y : y + bh, x : x + bw] == i
-            ys, xs = np.nonzero(ink[y : y + bh, x : x + bw] & sub.astype(np.uint8) * 255)
+            ys, xs = _without_specks(strokes[y : y + bh, x : x + bw] & sub.astype(np.uint8) * 255)
             if len(xs) < 40:
                 continue
             got = _classify(ink, ys + y, xs + x, ref)
-            if got is not None:
+            if got is not None and on_paper(got[1], mask):
                 found.append(_found(got, color, scale, w, h))
         # A ring touching other strokes of its colour (a signature across it, a heading rule)
         # is no shape of its own: circles are also proposed by the Hough transform.
         for ellipse in _hough_rings(ink, ref):
             score = _round_test(ink, ellipse)
-            if score is not None:
+            if score is not None and on_paper(ellipse, mask):
                 shape = _round_shape(ellipse)
                 proposed.append(_found((shape, ellipse, score), color, scale, w, h))
     return _suppress(found, proposed)
+
+
+def _erase_rules(ink: np.ndarray, ref: float, k: int) -> np.ndarray:
+    """The ink without straight strokes longer than any seal (probabilistic Hough lines of at
+    least :data:`MIN_RULE` of the short side, any angle), except where another stroke crosses
+    them: there ink continues on both sides of the rule (a seal's ring, a character), and the
+    crossing is kept so that a seal stamped across a ruled table is not cut in pieces. ``k`` is
+    the grouping distance: crossings are bridged over the rule's band up to that far."""
+    length = int(MIN_RULE * ref)
+    # a 3x3 dilation first: a thin rule in a photo bends a little and breaks up in JPEG noise
+    lines = cv2.HoughLinesP(
+        cv2.dilate(ink, np.ones((3, 3), np.uint8)),
+        1,
+        math.pi / 360,
+        threshold=length // 2,
+        minLineLength=length,
+        maxLineGap=5,
+    )
+    if lines is None:
+        return ink
+    # the rule's band (the segments found spread over its width), mostly-horizontal and
+    # mostly-vertical ones apart
+    bands = [np.zeros_like(ink), np.zeros_like(ink)]
+    for x0, y0, x1, y1 in lines[:, 0]:
+        vertical = abs(int(y1) - int(y0)) > abs(int(x1) - int(x0))
+        cv2.line(bands[vertical], (int(x0), int(y0)), (int(x1), int(y1)), 255, 5)
+    out = ink & ~(bands[0] | bands[1])
+    # a closing across the band, of the strokes grown by the grouping distance: columns (rows)
+    # where strokes come to the band from both sides get their ink in the band back
+    near = cv2.dilate(out, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    reach = 2 * k + 5
+    kernels = (np.ones((reach, 1), np.uint8), np.ones((1, reach), np.uint8))
+    for band, kernel in zip(bands, kernels, strict=True):
+        if band.any():
+            out |= cv2.morphologyEx(near, cv2.MORPH_CLOSE, kernel) & band & ink
+    return out
+
+
+def _without_specks(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel coordinates of a candidate's ink without specks: JPEG noise or a stray dot next
+    to a seal would otherwise widen its outline."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(piece, connectivity=8)
+    if n <= 2:
+        return np.nonzero(piece)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    small = min(SPECK_PIXELS, SPECK_SHARE * areas.sum())
+    keep = np.concatenate([[False], areas >= small])
+    return np.nonzero(keep[labels])
+
+
+def _paper_test(balanced: np.ndarray):
+    """A test of whether a fitted shape lies on paper: the median brightness of the pixels
+    around it that are not seal ink must be near the paper's (the 90th percentile)."""
+    gray = cv2.cvtColor(balanced, cv2.COLOR_BGR2GRAY)
+    paper = float(np.percentile(gray, 90))
+
+    def on_paper(geo, mask: np.ndarray) -> bool:
+        (cx, cy), axes, _ = geo
+        half = max(axes) * 0.56
+        h, w = gray.shape
+        x0, x1 = max(0, int(cx - half)), min(w, int(cx + half) + 1)
+        y0, y1 = max(0, int(cy - half)), min(h, int(cy + half) + 1)
+        around = gray[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0]
+        return around.size > 0 and float(np.median(around)) >= MIN_PAPER * paper
+
+    return on_paper
 
 
 def _found(got, color: Color, scale: float, w: int, h: int) -> FoundSeal:

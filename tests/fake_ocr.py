@@ -4,6 +4,9 @@ It returns the text lines the fixture generator drew on each page (from the tran
 ground truth, keyed by the file's sha256 and page number) instead of running Tesseract, so the
 whole pipeline — triage, classification, extraction, checks — runs on every medium in
 milliseconds. What it cannot test is OCR itself: the integration suite does that.
+
+A photo uploaded sideways or upside down (the truth's ``rotation``) is read as the real
+reader reads it after orientation detection: upright, so its lines come back turned back.
 """
 
 from __future__ import annotations
@@ -16,13 +19,29 @@ import numpy as np
 from extractors.page import PageText, Word
 
 
+def _upright(box: list[float], rotation: int, size: list[int]) -> list[float]:
+    """A box of the uploaded (turned by ``rotation``) image in the upright page's frame."""
+    fw, fh = size  # the uploaded image
+    x0, y0, x1, y1 = box
+    if rotation == 90:  # upright (x, y) -> (h-1-y, x)
+        return [y0, fw - 1 - x1, y1, fw - 1 - x0]
+    if rotation == 180:
+        return [fw - 1 - x1, fh - 1 - y1, fw - 1 - x0, fh - 1 - y0]
+    if rotation == 270:  # upright (x, y) -> (y, w-1-x)
+        return [fh - 1 - y1, x0, fh - 1 - y0, x1]
+    return box
+
+
 def load_truth_lines(*truth_files: Path) -> dict[str, dict[int, list[dict]]]:
     out: dict[str, dict[int, list[dict]]] = {}
     for path in truth_files:
         truth = json.loads(Path(path).read_text(encoding="utf-8"))
         for doc in truth["documents"].values():
             pages: dict[int, list[dict]] = {}
+            rotation, size = doc.get("rotation") or 0, doc.get("image_size")
             for line in doc.get("lines", []):
+                if rotation and size:
+                    line = {**line, "box": _upright(line["box"], rotation, size)}
                 pages.setdefault(int(line["page"]), []).append(line)
             out[doc["sha256"]] = pages
     return out

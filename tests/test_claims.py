@@ -65,16 +65,13 @@ def arrival(remarks="No defects found.", issuer="SGS Nigeria Ltd", photos=True, 
     return docs
 
 
-def decide(contract=None, arrived_docs=None, *, filed=FILED, today=LATE_TODAY, **kw):
+def decide(contract=None, arrived_docs=None, *, filed=FILED, today=LATE_TODAY,
+           settings=SETTINGS, **terms):
     return claims.evaluate_claim(
         prado_contract() if contract is None else contract,
         arrival() if arrived_docs is None else arrived_docs,
-        arrived=ARRIVED,
-        filed=filed,
-        settings=kw.pop("settings", SETTINGS),
-        policy=POLICY,
-        today=today,
-        **kw,
+        claims.ClaimTerms(arrived=ARRIVED, filed=filed, **terms),
+        settings=settings, policy=POLICY, today=today,
     )
 
 
@@ -341,3 +338,12 @@ def test_a_year_of_manufacture_may_precede_the_contracted_model_year_by_one():
     assert decide(arrived_docs=arrival(model_year=None, manufacture_year=2024)).grounds == [
         "year.mismatch"
     ]
+
+
+def test_claim_terms_refuse_unknown_or_negative_costs():
+    with pytest.raises(ValueError, match="unknown costs"):
+        claims.ClaimTerms(arrived=ARRIVED, filed=FILED, costs={"hotel": 100})
+    with pytest.raises(ValueError, match="negative"):
+        claims.ClaimTerms(arrived=ARRIVED, filed=FILED, costs={"customs": -1})
+    with pytest.raises(ValueError):
+        claims.ClaimTerms(arrived=ARRIVED, filed=FILED, variance_pct=120)

@@ -10,6 +10,7 @@ from verifier.evidence import open_store
 from verifier.models import Report
 
 D = dt.date
+TERMS = claims.ClaimTerms(arrived=D(2026, 3, 2), filed=D(2026, 3, 4))
 
 
 def _stored_record(tmp_path):
@@ -45,8 +46,8 @@ def test_claim_on_a_stored_record_is_sealed_into_its_chain(tmp_path):
                       documents=arrival(fuel_type="petrol"))
 
     decision, ref = claims.claim_for_escrow(
-        store, "ESC-7", arrived=D(2026, 3, 2), filed=D(2026, 3, 4), check_folder=check_folder,
-        settings=SETTINGS, policy=POLICY, today=D(2026, 6, 1),
+        store, "ESC-7", TERMS, check_folder=check_folder, settings=SETTINGS, policy=POLICY,
+        today=D(2026, 6, 1),
     )
     assert seen == [("arrival_inspection.pdf", b"arrival arrival_inspection.pdf"),
                     ("front.jpg", b"arrival front.jpg")]
@@ -64,9 +65,8 @@ def test_claim_on_a_stored_record_is_sealed_into_its_chain(tmp_path):
 def test_a_record_without_a_pre_shipment_bundle_cannot_be_claimed(tmp_path):
     store = open_store(tmp_path / "store")
     try:
-        claims.claim_for_escrow(store, "ESC-8", arrived=D(2026, 3, 2), filed=D(2026, 3, 4),
-                                check_folder=None, settings=SETTINGS, policy=POLICY,
-                                today=D(2026, 6, 1))
+        claims.claim_for_escrow(store, "ESC-8", TERMS, check_folder=None, settings=SETTINGS,
+                                policy=POLICY, today=D(2026, 6, 1))
     except LookupError as exc:
         assert "ESC-8" in str(exc)
     else:

@@ -42,3 +42,16 @@ def test_the_image_installs_the_package_and_its_console_script():
     for part in ("pyproject.toml", "cli.py", "verifier", "extractors", "checks", "fixtures"):
         assert part in copies
     assert any("pip install" in r and "." in r for r in _instructions("RUN"))
+
+
+def test_the_default_command_finds_its_store_state_and_tokens():
+    # `verifier serve` refuses to start without a store and a tokens file: the image names
+    # both (tokens are mounted; the store and job table live on a volume).
+    # The store is on the command line, not in VERIFIER_STORE: `verifier check` in the image
+    # must still store nothing unless asked to.
+    cmd = _instructions("CMD")[-1]
+    assert '"--store", "/var/lib/verifier/store"' in cmd
+    envs = " ".join(_instructions("ENV"))
+    assert "VERIFIER_TOKENS_FILE=" in envs and "VERIFIER_STATE_DIR=" in envs
+    assert "VERIFIER_STORE" not in envs
+    assert 'VOLUME ["/var/lib/verifier"]' in DOCKERFILE

@@ -1,5 +1,6 @@
-from extractors.layout import build_rows, cell_below
-from tests.pages import page
+from extractors.layout import _line_units, build_rows, cell_below, estimate_slope
+from extractors.page import PageText, Word
+from tests.pages import CHAR_W, LINE_H, page
 
 
 def test_words_on_one_baseline_form_one_row_split_into_cells_at_wide_gaps():
@@ -22,3 +23,43 @@ def test_nothing_below_when_the_next_row_is_far_away():
     p = page((100, 50, "Remarks:"), (400, 50, "far below"))
     rows = build_rows(p)
     assert cell_below(rows, rows[0], rows[0].cells[0]) is None
+
+
+def _leaning(lines: list[tuple[float, float, str]], slope: float) -> PageText:
+    """A photographed page: each line (y, x, text) rises by ``slope`` per unit of x, and (as
+    a reader that returns one box per line gives) its words share the line's leaning box."""
+    words = []
+    for key, (y, x, text) in enumerate(lines):
+        w = CHAR_W * len(text)
+        top = y + slope * x + min(0.0, slope * w)
+        bottom = y + slope * x + LINE_H + max(0.0, slope * w)
+        pos = x
+        for token in text.split():
+            words.append(Word(token, (pos, top, pos + CHAR_W * len(token), bottom), 0.95, (key,)))
+            pos += CHAR_W * (len(token) + 1)
+    return PageText(1, 900.0, 1200.0, words, "ocr", "px")
+
+
+def test_a_leaning_page_pairs_each_label_with_the_value_on_its_own_line():
+    # 5 degrees of lean: the value of "Model" sits lower than the label "VIN" under it
+    lines = [(100 + 16 * i, 50, label) for i, label in enumerate(("Make", "Model", "VIN"))]
+    lines += [
+        (100 + 16 * i, 300, value) for i, value in enumerate(("BYD", "Atto 3", "LGXCE4CB0P0123456"))
+    ]
+    for slope in (0.0875, -0.0875, 0.03):
+        rows = build_rows(_leaning(lines, slope))
+        assert [[c.text for c in r.cells] for r in rows] == [
+            ["Make", "BYD"],
+            ["Model", "Atto 3"],
+            ["VIN", "LGXCE4CB0P0123456"],
+        ], slope
+        assert abs(rows[0].cells[0].slope - slope) < 0.006
+        assert (
+            rows[0].cells[0].height < 0.5 * (rows[0].cells[0].box[3] - rows[0].cells[0].box[1]) + 12
+        )
+
+
+def test_a_level_page_is_grouped_as_it_stands():
+    p = page((100, 50, "Make:"), (100, 300, "BYD"), (116, 50, "Model:"), (116, 300, "Atto 3"))
+    assert estimate_slope(_line_units(p)) == 0.0
+    assert all(c.slope == 0.0 for r in build_rows(p) for c in r.cells)

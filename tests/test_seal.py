@@ -372,3 +372,60 @@ def test_only_contracts_must_be_sealed():
         for t in ("inspection_report", "bill_of_lading", "export_license")
     ]
     assert seal_check.check_transaction(docs, None, Policy()) == []
+
+
+# --- regressions: strokes touching a seal, rules across it, specks, off-paper texture ------
+
+
+def test_oval_with_a_thin_signature_of_the_same_ink_running_out_of_it():
+    # the outline is no ellipse (the stroke leaves it), the ring is not round (no Hough
+    # circle): the consensus (RANSAC) ellipse of the outline finds it
+    img = blank()
+    truth = ring_seal(img, (450, 800), axes=(80, 50), angle=-8, color=BLUE, star=False)
+    pts = np.array([[250, 845], [330, 835], [420, 842], [500, 838], [560, 826]], np.int32)
+    cv2.polylines(img, [pts], False, BLUE, 2, cv2.LINE_AA)
+    assert the_one(find_seals(img), truth, color="blue").shape == "oval"
+
+
+@pytest.mark.parametrize("shape", ["oval", "square"])
+def test_seal_stamped_across_ruled_lines(shape):
+    img = blank()
+    if shape == "oval":
+        truth = ring_seal(img, (420, 640), axes=(85, 55), star=False)
+    else:
+        cv2.rectangle(img, (380, 600), (460, 680), RED, 4)
+        for (x, y), ch in zip(
+            [(390, 635), (425, 635), (390, 672), (425, 672)], "ABCD", strict=True
+        ):
+            cv2.putText(img, ch, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, RED, 3)
+        truth = (380, 600, 460, 680)
+    for y in (612, 641, 668):  # a red-ruled table, slightly tilted as in a photo
+        cv2.line(img, (60, y), (790, y - 9), RED, 2, cv2.LINE_AA)
+    the_one(find_seals(img), truth)
+
+
+def test_small_square_hanko_with_ink_specks_beside_it():
+    img = blank()
+    cv2.rectangle(img, (500, 700), (560, 760), RED, 3)
+    for (x, y), ch in zip([(506, 727), (533, 727), (506, 754), (533, 754)], "ABCD", strict=True):
+        cv2.putText(img, ch, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.7, RED, 2)
+    for x, y in ((494, 690), (491, 730), (566, 758)):  # specks just outside the frame
+        cv2.rectangle(img, (x, y), (x + 1, y + 1), RED, -1)
+    img = cv2.GaussianBlur(img, (3, 3), 0)
+    assert the_one(find_seals(img), (500, 700, 560, 760)).shape == "square"
+
+
+def test_red_ring_off_the_paper_is_no_seal():
+    # a phone photo: the page on the left, a dark desk on the right with a red ring-shaped
+    # thing on it (its grain, a mug's rim); seal ink is on paper, so nothing off it is a seal
+    img = blank()
+    rng = np.random.default_rng(3)
+    grain = cv2.GaussianBlur(rng.normal(0, 1, (H, 300)).astype(np.float32), (0, 0), 4)
+    grain = (grain - grain.min()) / (grain.max() - grain.min())
+    img[:, 550:] = (45 + 30 * grain)[:, :, None].astype(np.uint8)
+    dark_red = (40, 45, 120)
+    ring_seal(img, (700, 500), color=dark_red, star=False)
+    assert find_seals(img) == []
+    on_paper = blank()
+    truth = ring_seal(on_paper, (300, 500), color=dark_red, star=False)
+    the_one(find_seals(on_paper), truth)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checks import disclosures, spec
 from verifier.models import DocType, Document, Fields, Finding
@@ -74,6 +74,30 @@ class SellerResponse(BaseModel):
         if not any(e.strip() for e in self.evidence):
             return False
         return not self.contests or bool(set(self.contests) & set(grounds))
+
+
+class ClaimTerms(BaseModel):
+    """What the parties and the adjudicator state about one claim (the CLI's options, the
+    service's request body)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    arrived: dt.date
+    filed: dt.date
+    variance_pct: float | None = Field(None, ge=0, le=100)
+    costs: dict[str, float] = Field(default_factory=dict)
+    seller_response: SellerResponse | None = None
+    ruled: dt.date | None = None
+
+    @field_validator("costs")
+    @classmethod
+    def _known_costs(cls, costs: dict[str, float]) -> dict[str, float]:
+        unknown = set(costs) - set(COST_KINDS)
+        if unknown:
+            raise ValueError(f"unknown costs {sorted(unknown)}: only {', '.join(COST_KINDS)}")
+        if any(v < 0 for v in costs.values()):
+            raise ValueError("costs cannot be negative")
+        return costs
 
 
 class Refund(BaseModel):
@@ -437,19 +461,16 @@ def refund_for(
 def evaluate_claim(
     contract_docs: list[Document],
     arrival_docs: list[Document],
+    terms: ClaimTerms,
     *,
-    arrived: dt.date,
-    filed: dt.date,
     settings: ClaimSettings,
     policy: Policy,
     today: dt.date,
-    variance_pct: float | None = None,
-    costs: dict[str, float] | None = None,
-    seller_response: SellerResponse | None = None,
-    ruled: dt.date | None = None,
     compared_with: str | None = None,
 ) -> ClaimDecision:
     """Apply the protocol to one claim: filing, evidence, grounds, response, refund."""
+    arrived, filed, ruled = terms.arrived, terms.filed, terms.ruled
+    seller_response = terms.seller_response
     findings: list[Finding] = []
     in_time = filed_in_time(arrived, filed, settings)
     if not in_time:
@@ -494,7 +515,7 @@ def evaluate_claim(
     if default_judgment or (upheld and ruled and not escalate):
         contract = stated(contract_docs, CONTRACT_ORDER)
         refund, why_not = refund_for(
-            found, contract.price, contract.currency, variance_pct, costs or {}, policy
+            found, contract.price, contract.currency, terms.variance_pct, terms.costs, policy
         )
         if why_not:
             findings.append(
@@ -592,17 +613,12 @@ SOLD_STAGES = ("pre-transaction", "deal-lock", "shipment")
 def claim_for_escrow(
     store,
     escrow_id: str,
+    terms: ClaimTerms,
     *,
-    arrived: dt.date,
-    filed: dt.date,
     check_folder,
     settings: ClaimSettings,
     policy: Policy,
     today: dt.date,
-    variance_pct: float | None = None,
-    costs: dict[str, float] | None = None,
-    seller_response: SellerResponse | None = None,
-    ruled: dt.date | None = None,
     seal: bool = True,
 ) -> tuple[ClaimDecision, object | None]:
     """A claim on an escrow record held in ``store``: the arrival-stage documents uploaded to
@@ -628,16 +644,56 @@ def claim_for_escrow(
         decision = evaluate_claim(
             contract.documents,
             arrival_report.documents,
-            arrived=arrived,
-            filed=filed,
+            terms,
             settings=settings,
             policy=policy,
             today=today,
-            variance_pct=variance_pct,
-            costs=costs,
-            seller_response=seller_response,
-            ruled=ruled,
             compared_with=baseline.id,
         )
         ref = seal_claim(store, escrow_id, folder, arrival_report, decision) if seal else None
     return decision, ref
+
+
+class ClaimRequest(ClaimTerms):
+    """``POST /v1/claims``: the terms of a claim on one escrow record held in the store."""
+
+    escrow_id: str
+    # "Today" for the response window (default: the server's date).
+    at: dt.date | None = None
+
+
+def service_claim(payload: dict, *, store, settings, principal=None) -> dict:
+    """The service's claim endpoint: evaluate the claim on the record's arrival documents
+    against its latest sealed pre-shipment bundle, seal it into the chain, and answer the
+    contract's claim JSON plus the claim bundle. ``ValueError`` for a malformed claim or a
+    record that cannot be claimed on (the service answers 422)."""
+    from pydantic import ValidationError
+
+    from verifier.context import CheckContext
+    from verifier.pipeline import check_folder
+
+    try:
+        request = ClaimRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from exc
+    # Read in this process: the request thread must not fork a reading pool.
+    one = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"workers": 1})})
+    terms = ClaimTerms.model_validate(request.model_dump(exclude={"escrow_id", "at"}))
+    try:
+        decision, ref = claim_for_escrow(
+            store,
+            request.escrow_id,
+            terms,
+            check_folder=lambda folder: check_folder(
+                folder, context=CheckContext(stage="arrival", escrow_id=request.escrow_id),
+                settings=one,
+            ),
+            settings=settings.claims,
+            policy=Policy(),
+            today=request.at or dt.date.today(),
+        )
+    except LookupError as exc:
+        raise ValueError(str(exc)) from exc
+    answer = json.loads(decision.to_json())
+    answer["bundle"] = ref.model_dump() if ref is not None else None
+    return answer

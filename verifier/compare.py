@@ -38,6 +38,8 @@ class Side:
     documents: list[Document]
     # Original bytes of photos by file name, for thumbnails.
     photos: dict[str, bytes] = field(default_factory=dict)
+    # The escrow record a sealed bundle belongs to (None for files and folders).
+    escrow_id: str | None = None
 
 
 @dataclass
@@ -105,7 +107,8 @@ def load_side(spec_: str, check_folder: CheckFolder, store=None) -> Side:
         def original(name: str) -> bytes:
             return store.read_file(spec_, f"data/originals/{name}")
 
-        return Side(f"bundle {spec_}", report.documents, _photos(report.documents, original))
+        photos = _photos(report.documents, original)
+        return Side(f"bundle {spec_}", report.documents, photos, escrow_id=report.escrow_id)
     raise FileNotFoundError(f"{spec_}: no such file or folder (a bundle id needs --store)")
 
 

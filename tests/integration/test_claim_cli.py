@@ -18,25 +18,17 @@ def seed_case(tmp_path_factory):
     return write_claim_case(tmp_path_factory.mktemp("claim"), 1, delivered=PRADO_2022_PETROL)
 
 
+def claim(case, filed, *more: str) -> tuple[int, dict]:
+    proc = verifier("claim", "--contract", str(case["pre_shipment"]), "--arrival",
+                    str(case["arrival"]), "--arrived", case["arrived"].isoformat(),
+                    "--filed", filed.isoformat(), "--format", "json", *more)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
 def test_seed_example_claim_is_upheld_with_year_and_spec_grounds(seed_case):
-    arrived = seed_case["arrived"]
-    proc = verifier(
-        "claim",
-        "--contract",
-        str(seed_case["pre_shipment"]),
-        "--arrival",
-        str(seed_case["arrival"]),
-        "--arrived",
-        arrived.isoformat(),
-        "--filed",
-        arrived.isoformat(),
-        "--format",
-        "json",
-        "--at",
-        "2026-11-26",
-    )
-    assert proc.returncode == 1, proc.stderr
-    out = json.loads(proc.stdout)
+    code, out = claim(seed_case, seed_case["arrived"], "--at", "2026-11-26")
+    assert code == 1
     assert out["filed_in_time"] and out["complete"] and out["non_conforming"]
     assert out["grounds"] == ["spec.mismatch", "year.mismatch"]
     assert not out["material"] and out["default_judgment"] and not out["escalate"]
@@ -47,24 +39,16 @@ def test_seed_example_claim_is_upheld_with_year_and_spec_grounds(seed_case):
 
 
 def test_a_late_claim_is_rejected_with_exit_0(seed_case):
-    arrived = seed_case["arrived"]
-    proc = verifier(
-        "claim",
-        "--contract",
-        str(seed_case["pre_shipment"]),
-        "--arrival",
-        str(seed_case["arrival"]),
-        "--arrived",
-        arrived.isoformat(),
-        "--filed",
-        (arrived + dt.timedelta(days=4)).isoformat(),
-        "--format",
-        "json",
-    )
-    out = json.loads(proc.stdout)
-    assert not out["filed_in_time"] and out["refund"] is None
-    assert proc.returncode == 0
+    code, out = claim(seed_case, seed_case["arrived"] + dt.timedelta(days=4))
+    assert code == 0 and not out["filed_in_time"] and out["refund"] is None
     assert any(f["code"] == "claim.late" for f in out["findings"])
+
+
+def test_bad_costs_are_a_usage_error(seed_case):
+    proc = verifier("claim", "--contract", str(seed_case["pre_shipment"]), "--arrival",
+                    str(seed_case["arrival"]), "--arrived", "2026-03-02", "--filed",
+                    "2026-03-03", "--costs", "hotel=100")
+    assert proc.returncode == 2 and "hotel" in proc.stderr
 
 
 def test_compare_marks_what_the_arrival_contradicts(seed_case, tmp_path):
@@ -91,3 +75,19 @@ def test_compare_marks_what_the_arrival_contradicts(seed_case, tmp_path):
         str(html),
     )
     assert proc.returncode == 1 and "front.jpg" in html.read_text()
+
+
+def test_claim_against_a_sealed_bundle_is_sealed_into_the_same_chain(seed_case, tmp_path):
+    store = str(tmp_path / "store")
+    proc = verifier("check", str(seed_case["pre_shipment"]), "--escrow-id", "ESC-CLAIM",
+                    "--store", store, "--format", "json")
+    baseline = json.loads(proc.stdout)["bundle"]["id"]
+    code, out = claim(seed_case, seed_case["arrived"], "--contract", baseline, "--store", store)
+    assert code == 1 and out["compared_with"] == baseline
+    assert out["grounds"] == ["spec.mismatch", "year.mismatch"]
+    proc = verifier("bundle", "list", "ESC-CLAIM", "--store", store, "--format", "json")
+    listing = json.loads(proc.stdout)
+    chain = listing["bundles"]
+    assert proc.returncode == 0 and listing["chain_ok"] and len(chain) == 2
+    assert chain[1]["previous"] == chain[0]["root_sha256"] == baseline
+    assert chain[1]["compared_with"] == baseline and chain[1]["stage"] == "claim"

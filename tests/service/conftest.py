@@ -46,7 +46,7 @@ max_request_bytes = 12000000
 job_timeout_s = 120
 
 [ocr]
-workers = 1
+workers = {ocr_workers}
 """
 
 
@@ -88,14 +88,16 @@ class Service:
     """One ``verifier serve`` process and the files it runs on."""
 
     def __init__(
-        self, root: Path, *, workers: int = 2, queue: str | None = None, store: Path | None = None
+        self, root: Path, *, workers: int = 2, queue: str | None = None,
+        store: Path | None = None, ocr_workers: int = 1,
     ) -> None:
         self.root = root
         self.store = store or root / "store"
         self.state = root / "state"
         self.tokens = tokens_file(root / "tokens.json")
         self.config = root / "service.toml"
-        self.config.write_text(TEST_CONFIG.format(workers=workers), encoding="utf-8")
+        self.config.write_text(TEST_CONFIG.format(workers=workers, ocr_workers=ocr_workers),
+                               encoding="utf-8")
         self.queue = queue
         self.port = 0
         self.proc: subprocess.Popen | None = None
@@ -169,7 +171,8 @@ class Service:
 
     def client(self, role: str | None = None, **kwargs) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token(role)}"} if role else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60, **kwargs)
+        kwargs.setdefault("timeout", 60)
+        return httpx.Client(base_url=self.url, headers=headers, **kwargs)
 
     def upload(
         self,

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,32 @@ def test_a_killed_worker_fails_its_job_and_is_replaced(make_service):
     assert nxt["state"] == "done", nxt
     with svc.client() as c:
         assert c.get("/readyz").json()["checks"]["workers"] == "ok"
+
+
+def group_members(pgid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_a_killed_job_leaves_no_reader_process_behind(make_service):
+    svc = make_service(workers=1, ocr_workers=2)  # the job reads in a pool of its own
+    job_id = svc.upload("ESC-G1", SCAN_PDF, "scan0012.pdf").json()["job"]["id"]
+    job_pid, _ = wait_running(svc, job_id)
+    deadline = time.monotonic() + 60
+    while len(group_members(job_pid)) < 2:  # the job and its reader processes
+        assert time.monotonic() < deadline, "the job never started its readers"
+        time.sleep(0.05)
+    os.kill(job_pid, signal.SIGKILL)
+    job = svc.wait_job(job_id)
+    assert job["state"] == "failed" and "SIGKILL" in job["error"], job
+    deadline = time.monotonic() + 10
+    while group_members(job_pid):
+        assert time.monotonic() < deadline, f"left behind: {group_members(job_pid)}"
+        time.sleep(0.05)

@@ -231,6 +231,11 @@ class JobTable:
             )
             return _record(c.execute("SELECT * FROM jobs WHERE id=?", (row["id"],)).fetchone())
 
+    def running_pids(self, worker: int) -> list[int]:
+        return [r["pid"] for r in self.conn.execute(
+            "SELECT pid FROM jobs WHERE state='running' AND worker=? AND pid IS NOT NULL",
+            (worker,))]
+
     def worker_died(self, worker: int, why: str) -> int:
         """Jobs a dead worker was running end failed (their job process died with it)."""
         return self.conn.execute(
@@ -289,6 +294,12 @@ def exit_reason(code: int | None) -> str:
     return f"exited with status {code}"
 
 
+def kill_group(pid: int) -> None:
+    """SIGKILL a job's whole process group (the job and the reader processes it started)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def describe_exit(code: int | None) -> str:
     return f"the job process {exit_reason(code)}"
 
@@ -313,6 +324,10 @@ def _job_child(config, record: JobRecord) -> None:
     from verifier.service import logs
     from verifier.service.jobs import run_job
 
+    # A process group of its own: the pipeline's reader processes belong to the job, and
+    # killing the group leaves none of them behind when the job is killed.
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
     die_with_parent(signal.SIGKILL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError):
@@ -367,14 +382,20 @@ def worker_main(config, index: int) -> None:
         while child.is_alive() and not stopping["now"] and time.monotonic() < deadline:
             child.join(POLL_S)
         if child.is_alive():
+            kill_group(child.pid)
             child.kill()
             child.join()
             if stopping["now"]:
                 table.requeue(record.id, record.attempts, "the service stopped; queued again")
                 break
             table.fail(record.id, record.attempts, f"timed out after {timeout:g} s")
-        elif table.fail(record.id, record.attempts, describe_exit(child.exitcode)):
-            log.warning("job process died", extra={"exitcode": child.exitcode})
+        elif child.exitcode != 0:
+            # died: its readers still hold the group, so the group id is still its own
+            kill_group(child.pid)
+            if table.fail(record.id, record.attempts, describe_exit(child.exitcode)):
+                log.warning("job process died", extra={"exitcode": child.exitcode})
+        else:  # ended cleanly: it wrote its end, so this changes nothing unless it did not
+            table.fail(record.id, record.attempts, "the job process ended without a result")
         logs.job_id.set(None)
     table.close()
 
@@ -416,6 +437,8 @@ class LocalWorkers:
             if p.is_alive():
                 continue
             why = f"the worker process running it {exit_reason(p.exitcode)}"
+            for pid in table.running_pids(p.pid):
+                kill_group(pid)  # its job dies with it (PR_SET_PDEATHSIG), and the readers too
             n = table.worker_died(p.pid, why)
             log.warning("worker died; replaced", extra={"worker": i, "exitcode": p.exitcode,
                                                         "jobs_failed": n})

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import time
 
 from redis import Redis
@@ -225,6 +226,9 @@ def _horse_killed(job: Job, retpid: int, ret_val: int, rusage) -> None:
         why = exit_reason(-os.WTERMSIG(ret_val))
     else:
         why = exit_reason(os.WEXITSTATUS(ret_val) if os.WIFEXITED(ret_val) else ret_val)
+    # RQ makes each horse a process group leader: end the readers it left behind too
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(retpid, signal.SIGKILL)
     record = _load(job.connection, job.id)
     if record is None:
         return
