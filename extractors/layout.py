@@ -30,10 +30,10 @@ CELL_GAP = 1.6
 # The steepest text-line slope considered (tan 10 degrees): a phone photo of a page leans
 # by its tilt and, across the page, by its perspective.
 MAX_SLOPE = 0.18
-# Slopes within this of one another are one lean (about 0.35 degrees).
-SLOPE_TOLERANCE = 0.006
 # Below this a page counts as level and is grouped as it stands.
 LEVEL_SLOPE = 0.003
+# A text this short (a VIN plate, a label) may show its lean by one pair of pieces only.
+FEW_UNITS = 8
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,14 @@ def _unit_slope(unit: list[Word]) -> float | None:
 def estimate_slope(units: list[list[Word]]) -> float:
     """The page's text-line slope (dy/dx, y down), 0.0 when level or undecidable.
 
-    Votes: every two pieces side by side (no horizontal overlap, and close enough in height
-    to share a line at the steepest slope) give the slope of the line through their middles, and every line of three or more words
-    whose boxes step up or down gives its own fit. Pieces of one row agree; pairs from two
-    rows scatter. The densest slope wins (ties: the flattest) if at least two votes share it.
+    Evidence: every two pieces side by side (no horizontal overlap, close enough in height to
+    share a line at the steepest slope), and every line of three or more words whose boxes
+    step up or down. A candidate slope scores the pairs it lines up to within a fifth of a
+    line's height; pieces of one row agree, pairs of pieces of two rows scatter — except a
+    label and the value of the next row, a line-pitch off: those are ruled out by the boxes
+    themselves, since a line leaning by s over its width W has a box at least s * W tall, so
+    no slope steeper than the flattest wide box allows is considered. The best-scoring slope
+    (ties: the flattest) wins if it lines up at least two pairs (one, on a short text).
     """
     if len(units) < 2:
         return 0.0
@@ -133,21 +137,31 @@ def estimate_slope(units: list[list[Word]]) -> float:
     xc = (boxes[:, 0] + boxes[:, 2]) / 2
     yc = np.array([sum(w.box[1] + w.box[3] for w in u) / (2 * len(u)) for u in units])
     h = boxes[:, 3] - boxes[:, 1]
+    w = boxes[:, 2] - boxes[:, 0]
     dx = xc[None, :] - xc[:, None]
     dy = yc[None, :] - yc[:, None]
     apart = (boxes[None, :, 0] >= boxes[:, None, 2]) | (boxes[:, None, 0] >= boxes[None, :, 2])
     near = np.abs(dy) < (h[None, :] + h[:, None]) / 2 + MAX_SLOPE * np.abs(dx)
     pick = np.triu(apart & near, 1)
-    votes = list(dy[pick] / dx[pick])
-    votes += [s for u in units if (s := _unit_slope(u)) is not None]
-    v = np.array([s for s in votes if abs(s) <= MAX_SLOPE])
-    if len(v) < 2:
+    pdx, pdy = list(np.abs(dx[pick])), list(np.where(dx[pick] < 0, -1, 1) * dy[pick])
+    for u, width in zip(units, w, strict=True):
+        if (s := _unit_slope(u)) is not None:
+            pdx.append(width)
+            pdy.append(s * width)
+    if not pdx:
         return 0.0
-    support = (np.abs(v[None, :] - v[:, None]) <= SLOPE_TOLERANCE).sum(axis=1)
-    best = max(range(len(v)), key=lambda i: (support[i], -abs(v[i])))
-    if support[best] < 2:
+    px, py = np.array(pdx), np.array(pdy)
+    line_h = float(np.median(h))
+    wide = w >= 4 * line_h
+    steepest = min(MAX_SLOPE, float((h[wide] / w[wide]).min()) + 0.01) if wide.any() else MAX_SLOPE
+    grid = np.arange(-steepest, steepest + 1e-9, 0.002)
+    tol = 0.2 * line_h
+    lined = np.abs(py[None, :] - grid[:, None] * px[None, :]) <= tol
+    score = lined.sum(axis=1)
+    best = max(range(len(grid)), key=lambda i: (score[i], -abs(grid[i])))
+    if score[best] < (2 if len(units) > FEW_UNITS else 1):
         return 0.0
-    slope = float(np.median(v[np.abs(v - v[best]) <= SLOPE_TOLERANCE]))
+    slope = float(np.median(py[lined[best]] / px[lined[best]]))
     return 0.0 if abs(slope) < LEVEL_SLOPE else slope
 
 

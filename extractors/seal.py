@@ -79,6 +79,7 @@ MAX_HOUGH = 12
 # as a fraction of the short side; erased before grouping so a seal stamped across one stays
 # a shape of its own.
 MIN_RULE = 0.4
+MAX_RULES = 300  # at most this many line segments are erased (a letterhead band gives many)
 # Ink specks (JPEG noise) near a seal: pieces smaller than this share of the candidate's ink
 # (and at most SPECK_PIXELS) are left out of its outline.
 SPECK_SHARE = 0.02
@@ -305,7 +306,7 @@ def _ransac_fit(outline: np.ndarray, ref: float):
     pts = outline.astype(np.float32)
     best, best_in = None, 0
     for _ in range(RANSAC_TRIES):
-        pick = pts[rng.choice(n, 6, replace=False)]
+        pick = pts[rng.choice(n, 5, replace=False)]
         try:
             ellipse = cv2.fitEllipse(pick)
         except cv2.error:
@@ -319,6 +320,8 @@ def _ransac_fit(outline: np.ndarray, ref: float):
         inliers = np.count_nonzero(np.abs(np.hypot(u[:, 0], u[:, 1]) - 1) < RANSAC_BAND)
         if inliers > best_in:
             best, best_in = ellipse, inliers
+            if best_in >= 0.9 * n:
+                break
     if best is None or best_in < RANSAC_MIN_INLIERS * n:
         return None, math.inf
     u = _to_unit(outline, *best)
@@ -363,7 +366,9 @@ def _classify(
     if residual > MAX_RESIDUAL:
         # a ring touched by a stroke of its own ink: its hull bulges where the stroke leaves
         # it; the ellipse most of the outline agrees on is tried too
-        fits.append(_ransac_fit(_outline(ys, xs), ref))
+        span = (xs.max() - xs.min() + 1, ys.max() - ys.min() + 1)
+        if max(span) <= 4 * min(span):  # not a line of text
+            fits.append(_ransac_fit(_outline(ys, xs), ref))
     for ellipse, residual in fits:
         if ellipse is None or not _round_size(ellipse, ref):
             continue
@@ -399,10 +404,11 @@ def find_seals(image: np.ndarray) -> list[FoundSeal]:
     )
     ref = float(min(small.shape[:2]))
     balanced = remove_cast(small)
-    on_paper = _paper_test(balanced)
+    paper_area, on_paper = _paper_test(balanced)
     found: list[FoundSeal] = []  # shapes of their own
     proposed: list[FoundSeal] = []  # Hough circles: only where no shape of its own was found
     for color, mask in ink_masks(balanced).items():
+        mask &= paper_area
         # JPEG drop-outs inside a stroke: a 3x3 close; then group strokes near each other
         ink = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
         k = max(3, int(round(GROUP * ref)) | 1)
@@ -441,22 +447,26 @@ def _erase_rules(ink: np.ndarray, ref: float, k: int) -> np.ndarray:
     them: there ink continues on both sides of the rule (a seal's ring, a character), and the
     crossing is kept so that a seal stamped across a ruled table is not cut in pieces. ``k`` is
     the grouping distance: crossings are bridged over the rule's band up to that far."""
-    length = int(MIN_RULE * ref)
-    # a 3x3 dilation first: a thin rule in a photo bends a little and breaks up in JPEG noise
+    # found at half resolution (a 2x2 block with any ink is ink): a thin rule in a photo bends
+    # a little and breaks up in JPEG noise, and the transform is four times cheaper
+    length = int(MIN_RULE * ref) // 2
+    h, w = ink.shape
+    half = cv2.resize(ink, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     lines = cv2.HoughLinesP(
-        cv2.dilate(ink, np.ones((3, 3), np.uint8)),
+        (half > 0).astype(np.uint8),
         1,
         math.pi / 360,
         threshold=length // 2,
         minLineLength=length,
-        maxLineGap=5,
+        maxLineGap=3,
     )
     if lines is None:
         return ink
+    thick = cv2.dilate(ink, np.ones((5, 5), np.uint8))
     # the rule's band (the segments found spread over its width), mostly-horizontal and
     # mostly-vertical ones apart
     bands = [np.zeros_like(ink), np.zeros_like(ink)]
-    for x0, y0, x1, y1 in lines[:, 0]:
+    for x0, y0, x1, y1 in (_extend(thick, seg * 2) for seg in lines[:MAX_RULES, 0]):
         vertical = abs(int(y1) - int(y0)) > abs(int(x1) - int(x0))
         cv2.line(bands[vertical], (int(x0), int(y0)), (int(x1), int(y1)), 255, 5)
     out = ink & ~(bands[0] | bands[1])
@@ -469,6 +479,42 @@ def _erase_rules(ink: np.ndarray, ref: float, k: int) -> np.ndarray:
         if band.any():
             out |= cv2.morphologyEx(near, cv2.MORPH_CLOSE, kernel) & band & ink
     return out
+
+
+def _extend(ink: np.ndarray, seg: np.ndarray, gap: int = 6) -> tuple[int, int, int, int]:
+    """A segment the probabilistic transform found, extended both ways as long as ink goes on
+    along its line (gaps up to ``gap`` px): the transform often returns a rule in pieces, and
+    where a piece is missing the rule would join a seal to the text around it again."""
+    x0, y0, x1, y1 = (float(v) for v in seg)
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length < 1:
+        return int(x0), int(y0), int(x1), int(y1)
+    dx, dy = (x1 - x0) / length, (y1 - y0) / length
+    h, w = ink.shape
+    reach = 2 * (h + w)
+    t = np.arange(-reach, reach + length + 1, dtype=np.float64)
+    xs, ys = x0 + t * dx, y0 + t * dy
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+    t, xs, ys = t[inside], xs[inside], ys[inside]
+    on = ink[np.round(ys).astype(int), np.round(xs).astype(int)] > 0
+    idx = np.nonzero(on)[0]
+    if len(idx) == 0:
+        return int(x0), int(y0), int(x1), int(y1)
+    # runs of ink along the line, split where the gap is longer than ``gap``
+    breaks = np.nonzero(np.diff(t[idx]) > gap)[0]
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [len(idx) - 1]])
+    mid = length / 2
+    for a, b in zip(starts, ends, strict=True):
+        ta, tb = t[idx[a]], t[idx[b]]
+        if ta - gap <= mid <= tb + gap:
+            return (
+                int(round(x0 + ta * dx)),
+                int(round(y0 + ta * dy)),
+                int(round(x0 + tb * dx)),
+                int(round(y0 + tb * dy)),
+            )
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def _without_specks(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -484,21 +530,30 @@ def _without_specks(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _paper_test(balanced: np.ndarray):
-    """A test of whether a fitted shape lies on paper: the median brightness of the pixels
-    around it that are not seal ink must be near the paper's (the 90th percentile)."""
+    """Where the paper is, and a test of whether a fitted shape lies on it.
+
+    The area: blocks of 8 px whose mean brightness is near the paper's (the 90th percentile),
+    grown by two blocks so that bold text and a seal's own solid star stay inside; ink off it
+    (a phone photo's desk, often hundreds of thousands of reddish pixels) is not looked at,
+    which also keeps the line and circle transforms fast. The test: the median brightness of
+    the pixels around the shape that are not seal ink must be near the paper's."""
     gray = cv2.cvtColor(balanced, cv2.COLOR_BGR2GRAY)
     paper = float(np.percentile(gray, 90))
+    h, w = gray.shape
+    low = cv2.resize(gray, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    bright = (low >= MIN_PAPER * paper).astype(np.uint8) * 255
+    bright = cv2.dilate(bright, np.ones((5, 5), np.uint8))
+    area = cv2.resize(bright, (w, h), interpolation=cv2.INTER_NEAREST)
 
     def on_paper(geo, mask: np.ndarray) -> bool:
         (cx, cy), axes, _ = geo
         half = max(axes) * 0.56
-        h, w = gray.shape
         x0, x1 = max(0, int(cx - half)), min(w, int(cx + half) + 1)
         y0, y1 = max(0, int(cy - half)), min(h, int(cy + half) + 1)
         around = gray[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0]
         return around.size > 0 and float(np.median(around)) >= MIN_PAPER * paper
 
-    return on_paper
+    return area, on_paper
 
 
 def _found(got, color: Color, scale: float, w: int, h: int) -> FoundSeal:

@@ -284,6 +284,11 @@ def _segment_candidates(
             parts = [text[a:b] for a, b in groups[i : j + 1]]
             if any(p.lower() != p and p.upper() != p for p in parts):
                 continue  # a capitalised word ("Voyage") is not part of a VIN
+            if any(
+                p in ("x", "X", "×") and a.isdigit() and b.isdigit()
+                for a, p, b in zip(parts, parts[1:], parts[2:], strict=False)
+            ):
+                continue  # dimensions ("4786 x 1916 x 1534 mm") are not a VIN
             reading = _read("".join(parts), text[start:end], (start, end), mandatory_check, 0.05)
             if reading is None:
                 continue

@@ -43,10 +43,10 @@ def check(folder: Path) -> tuple[dict, Report]:
     return truth, report
 
 
-def make(tmp_path: Path, defect: str | None) -> Path:
-    rng = random.Random(f"{defect}-{SEED}")
+def make(tmp_path: Path, defect: str | None, media: str | None = "text", seed=SEED) -> Path:
+    rng = random.Random(f"{defect}-{seed}")
     return generate_transaction(tmp_path, f"TX-{defect or 'clean'}", rng, seed=SEED,
-                                defect=defect, complete=True, media="text")
+                                defect=defect, complete=True, media=media)
 
 
 def test_every_sampled_defect_is_a_known_one():
@@ -82,6 +82,18 @@ def test_clean_complete_transaction_passes_the_cross_document_checks(tmp_path):
     assert [f for f in report.findings
             if f.code in CROSS_CODES and f.severity != Severity.info] == []
     assert report.verdict != "fail"
+
+
+@pytest.mark.parametrize("seed", [SEED, 11])
+def test_clean_complete_transaction_in_every_medium_passes(tmp_path, seed):
+    """Text PDFs, scans and phone photos of pages (fake OCR), protocol-compliant photos and a
+    sealed contract: nothing to review, nothing failed."""
+    folder = make(tmp_path, None, media=None, seed=seed)
+    truth, report = check(folder)
+    media = {d["medium"] for d in truth["documents"].values()}
+    assert {"text_pdf", "scan_pdf", "photo_jpg"} <= media
+    assert [(f.code, f.message) for f in report.findings if f.severity != Severity.info] == []
+    assert report.verdict == "pass"
 
 
 def test_default_generation_has_no_defect_key(tmp_path):

@@ -184,3 +184,20 @@ def test_a_text_layer_party_is_kept_as_printed():
     p = page((60, "EXPORT LICENCE"), (100, "Exporter Name: Lid Co.. Lid."))
     got, _ = _values([p], DocType.export_license)
     assert got["exporter"] == "Lid Co.. Lid."
+
+
+def test_a_disclosure_ends_where_the_next_paragraph_begins():
+    # a text layer's word boxes are as tall as the line pitch (12): the next paragraph is only
+    # 17 lower, a wrapped line 12 lower
+    p = page(
+        (100, "Seller: Ningbo Oriental Motors Trading Co., Ltd."),
+        (120, "The Seller declares the following about the vehicle's history of damage and"),
+        (132, "repairs:"),
+        (149, "Windscreen replaced after a stone chip. No other repairs. The rear bumper was"),
+        (161, "repainted in 2023."),
+        (178, "The Seller confirms that the above is true and complete to the best of its"),
+        (190, "knowledge."),
+    )
+    got = extract([p], DocType.seller_declaration).values["disclosures"].value
+    assert got == ("Windscreen replaced after a stone chip. No other repairs. The rear bumper "
+                   "was repainted in 2023.")

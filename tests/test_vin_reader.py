@@ -236,3 +236,9 @@ def test_junk_never_raises():
         assert all(len(r.vin) == 17 for r in found)
         read_vin(item)  # type: ignore[arg-type]
         find_chassis_numbers(item)  # type: ignore[arg-type]
+
+
+def test_dimensions_in_a_row_are_not_a_vin():
+    # a spec sheet's "Length x Width x Height" value beside "2,188 cc", read by OCR as one row
+    assert find_vins("4786 x 1916 x 1534 mm 2") == []
+    assert find_vins("4786 x 1916 x 1534 mm 2,188 cc") == []
