@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checks.vin import is_chassis_number
 from extractors.layout import Cell, build_rows
 from extractors.page import PageText
 from extractors.templates import doctype_templates
@@ -78,7 +79,11 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
                 whole = len(m.group(0).strip()) >= 0.5 * len(text) or (
                     big and (m.start() == 0 or m.end() >= len(text) - 1)
                 )
-                title = max(title, TITLE_TOP if near_top and whole else TITLE_BODY)
+                # Titles are capitalised ("Inspection Report", "BILL OF LADING"); a match that
+                # starts in lower case is a sentence mentioning the document ("… submit an
+                # inspection report and photos.").
+                sentence = m.group(0).lstrip()[:1].islower()
+                title = max(title, TITLE_TOP if near_top and whole and not sentence else TITLE_BODY)
         kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
         scores[dtype] = title + min(kw, KEYWORD_CAP)
     return scores
@@ -93,16 +98,19 @@ def classify(pages: list[PageText], *, medium: str) -> Classification:
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     named = {k.value: round(v, 2) for k, v in ranked if v > 0}
-    has_vin = any(find_vins(p.text) for p in pages)
+    # A Japanese domestic plate states a frame number (GGL15-2711896), not a VIN.
+    has_vin = any(find_vins(p.text) for p in pages) or any(
+        is_chassis_number(w.text) for p in pages for w in p.words
+    )
     # An image of a document with a readable title is that document, whatever it also shows.
     if medium == "image" and top < MIN_SCORE + 2 and len(legible) <= PLATE_MAX_WORDS:
-        if len(legible) <= PHOTO_MAX_WORDS and not has_vin:
-            return Classification(DocType.photo, 0.9, "image with no legible text", named)
         plate = scores.get(DocType.vin_verification, 0.0)
-        if (has_vin or plate >= 2 * KEYWORD) and len(legible) <= PLATE_MAX_WORDS:
+        if has_vin or plate >= 2 * KEYWORD:
             conf = 0.8 if plate > 0 and has_vin else 0.65
             why = "short text around a VIN" if has_vin else "the wording of a VIN plate"
             return Classification(DocType.vin_verification, conf, why, named)
+        if len(legible) <= PHOTO_MAX_WORDS:
+            return Classification(DocType.photo, 0.9, "image with no legible text", named)
     if top < MIN_SCORE:
         if medium == "image" and len(legible) <= PHOTO_MAX_WORDS:
             return Classification(DocType.photo, 0.7, "image with little legible text", named)

@@ -60,3 +60,22 @@ def test_an_image_with_a_vin_and_little_text_is_a_vin_plate():
 
 def test_video_is_classified_by_medium():
     assert classify([], medium="video").type is DocType.video
+
+
+def test_a_wrapped_sentence_naming_another_document_near_the_top_is_not_its_title():
+    # A contract clause wrapped so that "inspection report and photos." stands on a line of
+    # its own in the top third: a sentence, not the title of an inspection report.
+    p = page((60, 200, "Vehicle Purchase Contract"), (120, "Seller: Kobe Global Motors"),
+             (150, "Buyer: Accra Prime Autos Ltd"),
+             (200, "Claims must be filed within 3 days with an accredited agency's"),
+             (215, "inspection report and photos."))
+    got = classify([p], medium="pdf")
+    assert got.type is DocType.purchase_contract and got.confidence >= 0.5, got
+
+
+def test_a_japanese_plate_with_a_frame_number_and_few_words_is_a_vin_plate():
+    p = page((500, "LEXUS"), (650, "CHASSIS NO. GGL15-2711896"),
+             (800, "MAX. PERMISSIBLE MASS 1762 kg"), (950, "DATE OF MANUFACTURE 2021-03"),
+             (1050, "MADE IN JAPAN"))
+    got = classify([p], medium="image")
+    assert got.type is DocType.vin_verification, got
