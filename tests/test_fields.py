@@ -201,3 +201,13 @@ def test_a_disclosure_ends_where_the_next_paragraph_begins():
     got = extract([p], DocType.seller_declaration).values["disclosures"].value
     assert got == ("Windscreen replaced after a stone chip. No other repairs. The rear bumper "
                    "was repainted in 2023.")
+
+
+def test_a_neighbouring_column_label_beside_a_stacked_label_is_not_its_value():
+    # A spec sheet with labels above values in two columns, the right column a little higher
+    # (a skewed scan): "Motor Power" sits on the "Model" row but is a label, not the model.
+    p = page((127, 45, "Model"), (140, 47, "ES6"), (119, 292, "Motor Power"),
+             (132, 294, "143 kW"), (159, 45, "Transmission"), (172, 48, "AT"),
+             method="ocr")
+    got, _ = _values([p], DocType.spec_sheet)
+    assert got["model"] == "ES6"
