@@ -119,6 +119,24 @@ def scan_pdf(
     return out
 
 
+def _inked_text(page, rect, color: str) -> str | None:
+    """The text-layer words inside ``rect`` set in the seal's ``color`` (red or blue)."""
+    words = []
+    for block in page.get_text("dict", clip=rect).get("blocks", []):
+        for line in block.get("lines", []):
+            for span in line.get("spans", []):
+                rgb = span.get("color", 0)
+                r, g, b = (rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255
+                inked = (
+                    r > 110 and r > 1.6 * g and r > 1.6 * b
+                    if color == "red"
+                    else b > 90 and b > 1.3 * r and b > 1.05 * g
+                )
+                if inked and span.get("text", "").strip():
+                    words.append(span["text"].strip())
+    return " ".join(words) or None
+
+
 def _read_pdf_text(page, found: FoundSeal, scale: float, max_pixels: int, reader) -> str | None:
     """Re-render only the seal's region at :data:`TEXT_DPI` and read it."""
     x0, y0, x1, y1 = (v / scale for v in found.box)
@@ -126,6 +144,12 @@ def _read_pdf_text(page, found: FoundSeal, scale: float, max_pixels: int, reader
     clip = pymupdf.Rect(x0 - pad, y0 - pad, x1 + pad, y1 + pad) & page.rect
     if clip.is_empty:
         return None
+    # A seal drawn into the PDF carries its words in the text layer, in the seal's ink: take
+    # them as written (exact, and no Tesseract call). Text of another colour under the seal is
+    # the document's own; only a seal that is an image needs OCR.
+    layer = _inked_text(page, pymupdf.Rect(x0, y0, x1, y1), found.color)
+    if layer:
+        return layer
     crop = _render(page, TEXT_DPI, max_pixels, clip=clip)
     k = crop.shape[1] / clip.width  # pixels per point of the crop
     local = FoundSeal(

@@ -429,3 +429,14 @@ def test_red_ring_off_the_paper_is_no_seal():
     on_paper = blank()
     truth = ring_seal(on_paper, (300, 500), color=dark_red, star=False)
     the_one(find_seals(on_paper), truth)
+
+
+def test_a_drawn_seal_is_read_from_the_text_layer_without_ocr(monkeypatch):
+    import extractors.seal_text as seal_text
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("a seal with a text layer must not be OCRed")
+
+    monkeypatch.setattr(seal_text, "read_seal_text", no_ocr)
+    (seal,) = scan_pdf(seal_pdf(seal_page=0), read_text=True).seals
+    assert seal.text == "SEAL"
