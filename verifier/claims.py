@@ -298,12 +298,29 @@ def year_ground(agreed: Fields, delivered: Fields, documents: tuple[str, ...]) -
     )
 
 
+@dataclass(frozen=True)
+class Statements:
+    """What the contract side and the arrival side state, read once per claim."""
+
+    agreed: Fields
+    delivered: Fields
+    spec_differences: tuple[spec.SpecDifference, ...]
+
+    @classmethod
+    def of(cls, contract_docs: list[Document], arrival_docs: list[Document]) -> Statements:
+        agreed = stated(contract_docs, CONTRACT_ORDER)
+        delivered = stated(arrival_docs, ARRIVAL_ORDER)
+        return cls(agreed, delivered, tuple(spec.compare_spec(agreed, delivered)))
+
+
 def find_grounds(
-    contract_docs: list[Document], arrival_docs: list[Document], policy: Policy
+    contract_docs: list[Document],
+    arrival_docs: list[Document],
+    said: Statements,
+    policy: Policy,
 ) -> list[Ground]:
     """Facts of non-conformance: what the arrival documents state against the contract."""
-    agreed = stated(contract_docs, CONTRACT_ORDER)
-    delivered = stated(arrival_docs, ARRIVAL_ORDER)
+    agreed, delivered = said.agreed, said.delivered
     contract_files = [d.file for d in contract_docs if d.type is DocType.purchase_contract]
     arrival_files = [d.file for d in arrival_docs if d.type is DocType.inspection_report]
     involved = (*contract_files, *arrival_files)
@@ -312,7 +329,7 @@ def find_grounds(
     year = year_ground(agreed, delivered, involved)
     if year:
         out.append(year)
-    for diff in spec.compare_spec(agreed, delivered):
+    for diff in said.spec_differences:
         if not diff.decided:
             # Two statements nobody can compare mechanically: not a ground until a person
             # has looked (the adjudicator may still rule on it).
@@ -376,13 +393,9 @@ def find_grounds(
     return out
 
 
-def undecided_spec(
-    contract_docs: list[Document], arrival_docs: list[Document], policy: Policy
-) -> list[Finding]:
+def undecided_spec(said: Statements, policy: Policy) -> list[Finding]:
     """Specification statements that could not be compared mechanically (an unknown
     transmission word, a model name of another market): for the adjudicator to look at."""
-    agreed = stated(contract_docs, CONTRACT_ORDER)
-    delivered = stated(arrival_docs, ARRIVAL_ORDER)
     return [
         policy.finding(
             "claim.review",
@@ -391,7 +404,7 @@ def undecided_spec(
             expected=d.a,
             found=d.b,
         )
-        for d in spec.compare_spec(agreed, delivered)
+        for d in said.spec_differences
         if not d.decided
     ]
 
@@ -493,9 +506,10 @@ def evaluate_claim(
                 [d.file for d in arrival_docs],
             )
         )
-    found = find_grounds(contract_docs, arrival_docs, policy)
+    said = Statements.of(contract_docs, arrival_docs)
+    found = find_grounds(contract_docs, arrival_docs, said, policy)
     findings += [g.finding(policy) for g in found]
-    findings += undecided_spec(contract_docs, arrival_docs, policy)
+    findings += undecided_spec(said, policy)
     grounds = sorted({g.code for g in found}, key=GROUND_CODES.index)
     material = "damage.material" in grounds
     non_conforming = bool(grounds)
@@ -513,9 +527,13 @@ def evaluate_claim(
 
     refund = None
     if default_judgment or (upheld and ruled and not escalate):
-        contract = stated(contract_docs, CONTRACT_ORDER)
         refund, why_not = refund_for(
-            found, contract.price, contract.currency, terms.variance_pct, terms.costs, policy
+            found,
+            said.agreed.price,
+            said.agreed.currency,
+            terms.variance_pct,
+            terms.costs,
+            policy,
         )
         if why_not:
             findings.append(
