@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from statistics import median
 from typing import Any
 
 from checks import container as container_check
 from checks.vin import check_digit_required
 from extractors import normalize
+from extractors.label_repair import repair_labels
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.page import Box, PageText, Word, union_box
 from extractors.templates import (
@@ -249,6 +251,7 @@ _OCR_LABEL_FIXES = (
     (re.compile(r"\b0(?=[a-zA-Z]{3})"), "O"),  # 0dometer, 0wner
     (re.compile(r"(?<=[A-Za-z])0(?=[a-z])"), "o"),  # M0del
     (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
+    (re.compile(r"(?<=[a-z]{3})!(?=\s|$)"), "l"),  # Mode!
 )
 
 
@@ -463,6 +466,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     vin_candidates: list[Value] = []
     if tpl is None or not pages:
         return Extraction(values, vin_candidates, notes)
+    pages = [repair_labels(p, (*tpl.fields, other_labels())) for p in pages]
     ctx = {"day_first": _day_first(pages), "mandatory_check": None}
     whole = "\n".join(p.text for p in pages)
     if re.search(r"\bJPY\b|円|¥\s*\d{1,3}(?:,\d{3}){2,}", whole):
@@ -810,6 +814,10 @@ _ORG = re.compile(
 )
 
 
+# A letterhead without a company word must be set this much larger than the median line.
+LETTERHEAD_SCALE = 1.2
+
+
 def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     """The issuing organisation printed at the head of page 1, above or just under the title."""
     tpl = doctype_templates()[dtype]
@@ -820,19 +828,33 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     # A title stands alone on its line; a title-like cell beside others is a sub-heading.
     title = next((i for i in titled if len(rows[i].cells) == 1), titled[0] if titled else None)
     order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
+    def plausible(cell: Cell) -> bool:
+        t = cell.text
+        return (
+            not _is_title(t, tpl.titles)
+            and not _label_hits(t, tpl.fields)
+            and len(t) <= 90
+            and sum(ch.isdigit() for ch in t) <= 2
+            # the mean: a speck read beside the name must not disqualify it
+            and sum(w.conf for w in cell.words) / len(cell.words) >= 0.5
+        )
+
     for row in order:
         for cell in row.cells:
-            t = cell.text
-            if (
-                _ORG.search(t)
-                and not _is_title(t, tpl.titles)
-                and not _label_hits(t, tpl.fields)
-                and len(t) <= 90
-                and sum(ch.isdigit() for ch in t) <= 2
-                # the mean: a speck read beside the name must not disqualify it
-                and sum(w.conf for w in cell.words) / len(cell.words) >= 0.5
-            ):
+            if _ORG.search(cell.text) and plausible(cell):
                 return cell
+    # A name without a company word ("Car History Korea") is still the letterhead when it
+    # opens the page above the title, set larger than the text.
+    if title:
+        first = rows[0].cells[0]
+        body = median(c.height for r in build_rows(page) for c in r.cells)
+        if (
+            first.height >= LETTERHEAD_SCALE * body
+            and plausible(first)
+            and len(re.findall(r"[A-Za-z]{2,}", first.text)) >= 2
+            and not any(ch.isdigit() for ch in first.text)
+        ):
+            return first
     return None
 
 

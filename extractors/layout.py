@@ -73,11 +73,11 @@ class Row:
         return union_box(c.box for c in self.cells)
 
 
-def _line_units(page: PageText) -> list[list[Word]]:
+def line_units(words: list[Word]) -> list[list[Word]]:
     """Words grouped as the reader grouped them into lines, split where a wide gap shows
     that one "line" is really two columns."""
     groups: dict[tuple[int, ...], list[Word]] = {}
-    for w in page.words:
+    for w in words:
         if w.text.strip():
             groups.setdefault(w.line_key, []).append(w)
     units = []
@@ -171,7 +171,7 @@ def build_rows(page: PageText) -> list[Row]:
     A line the reader saw stays whole (OCR may print one word of a line a few pixels higher);
     lines whose de-skewed middles fall within one another's text height share a row.
     """
-    units = _line_units(page)
+    units = line_units(page.words)
     if not units:
         return []
     slope = estimate_slope(units)

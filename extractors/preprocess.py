@@ -44,6 +44,11 @@ MAX_UPSCALE_SIDE = 1800
 # Estimated noise (mean absolute deviation from a median-filtered copy, grey levels) above
 # which the median filter is applied.
 NOISE_THRESHOLD = 4.0
+# Light-on-dark bands: background darker than this (grey level) over at least this share of
+# the page's width, in a run of rows at most this share of its height.
+DARK_BAND_LEVEL = 110
+DARK_BAND_MIN_WIDTH = 0.6
+DARK_BAND_MAX_HEIGHT = 0.35
 # Column profile this much sharper than the row profile means the text runs vertically.
 VERTICAL_RATIO = 1.5
 
@@ -260,6 +265,41 @@ def correct_perspective(gray: np.ndarray) -> Step:
     return out, f"perspective: page quad {width}x{height} flattened"
 
 
+def invert_dark_bands(gray: np.ndarray) -> Step:
+    """Turn light-on-dark bands (a letterhead printed white on a coloured band) dark-on-light.
+
+    Tesseract reads dark text on light paper; a header band of white type is skipped whole,
+    and with it the issuer's name. A band is a run of rows mostly dark across the page's width
+    (not the table around a photographed sheet: at most a third of the page high) holding some
+    light marks (the type); its dark part is inverted.
+    """
+    small, f = _shrink(gray, ANALYSIS_SIDE)
+    sh, sw = small.shape
+    k = max(15, (min(sh, sw) // 40) | 1)
+    dark = cv2.medianBlur(small, k) < DARK_BAND_LEVEL
+    rows = dark.mean(axis=1) >= DARK_BAND_MIN_WIDTH
+    out, inverted = gray, 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    for y0, y1 in zip(edges[::2], edges[1::2], strict=True):
+        if not 0.015 * sh <= y1 - y0 <= DARK_BAND_MAX_HEIGHT * sh:
+            continue
+        band = dark[y0:y1]
+        light = float(np.mean(small[y0:y1][band] > 160))
+        if not 0.005 <= light <= 0.4:
+            continue  # no type in it (a shadow, a photo) or mostly light (not a band)
+        if out is gray:
+            out = gray.copy()
+        g0, g1 = int(y0 / f), min(gray.shape[0], int(np.ceil(y1 / f)))
+        mask = cv2.resize(band.astype(np.uint8), (gray.shape[1], g1 - g0),
+                          interpolation=cv2.INTER_NEAREST) > 0
+        part = out[g0:g1]
+        part[mask] = 255 - part[mask]
+        inverted += 1
+    if not inverted:
+        return gray, ""
+    return out, f"inverted {inverted} light-on-dark band(s)"
+
+
 def normalise_illumination(gray: np.ndarray) -> Step:
     """Divide by the background (text closed away) so shading and shadows become white."""
     h, w = gray.shape
@@ -392,6 +432,7 @@ def adaptive_threshold(gray: np.ndarray) -> Step:
 # "sharpen" runs only on photographed pages (see SHARPENED_AFTER).
 STEPS = {
     "perspective": correct_perspective,
+    "invert": invert_dark_bands,
     "illumination": normalise_illumination,
     "orientation": orient,
     "deskew": deskew,

@@ -34,6 +34,21 @@ def test_a_cloned_vin_one_serial_digit_apart_is_never_corrected():
     assert results[2].document.sources["vin"].agreement == 0
 
 
+def test_a_confident_photo_reading_is_put_right_only_for_look_alike_shapes():
+    korean = "KMTJR5SA9RC286666"  # no mandatory check digit: "as read" could be real
+    results = [_doc("a.pdf", vin=korean), _doc("b.pdf", vin=korean),
+               _doc("photo.jpg", "ocr", 0.96, vin="KMTJRSSA9RC286666")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == korean
+    assert "S→5 at 6" in results[2].document.sources["vin"].corrections
+    # A confident reading differing in a letter for another letter (M/N) is what it says.
+    other = "KNTJR5SA9RC286666"
+    results = [_doc("a.pdf", vin=korean), _doc("b.pdf", vin=korean),
+               _doc("photo.jpg", "ocr", 0.96, vin=other)]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == other
+
+
 def test_a_text_layer_vin_is_never_changed():
     results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),
                _doc("c.pdf", vin="LSSRTNSN2L2183505")]

@@ -211,3 +211,27 @@ def test_a_neighbouring_column_label_beside_a_stacked_label_is_not_its_value():
              method="ocr")
     got, _ = _values([p], DocType.spec_sheet)
     assert got["model"] == "ES6"
+
+
+def _taller(p, line_key, factor):
+    """The page with one line set ``factor`` times taller (a letterhead's larger type)."""
+    from extractors.page import Word
+
+    words = [
+        Word(w.text, (w.box[0], w.box[1], w.box[2], w.box[1] + factor * (w.box[3] - w.box[1])),
+             w.conf, w.line_key) if w.line_key == line_key else w
+        for w in p.words
+    ]
+    return type(p)(p.number, p.width, p.height, words, p.method, p.unit)
+
+
+def test_a_letterhead_without_a_company_word_is_the_issuer_when_set_larger():
+    lines = [(40, "Car History Korea"), (62, "Vehicle History Division"),
+             (100, 200, "Odometer Verification Certificate"),
+             (130, "Ref. No.: MC-25-801382"), (145, "Mileage: 12,570 KM")]
+    got, _ = _values([_taller(page(*lines, conf=0.95, method="ocr"), (0,), 1.5)],
+                     DocType.mileage_certificate)
+    assert got["issuer"] == "Car History Korea"
+    # Set like the text, the first line is just a line: no issuer is guessed.
+    got, _ = _values([page(*lines, conf=0.95, method="ocr")], DocType.mileage_certificate)
+    assert "issuer" not in got

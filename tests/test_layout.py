@@ -1,4 +1,4 @@
-from extractors.layout import _line_units, build_rows, cell_below, estimate_slope
+from extractors.layout import build_rows, cell_below, estimate_slope, line_units
 from extractors.page import PageText, Word
 from tests.pages import CHAR_W, LINE_H, page
 
@@ -61,7 +61,7 @@ def test_a_leaning_page_pairs_each_label_with_the_value_on_its_own_line():
 
 def test_a_level_page_is_grouped_as_it_stands():
     p = page((100, 50, "Make:"), (100, 300, "BYD"), (116, 50, "Model:"), (116, 300, "Atto 3"))
-    assert estimate_slope(_line_units(p)) == 0.0
+    assert estimate_slope(line_units(p.words)) == 0.0
     assert all(c.slope == 0.0 for r in build_rows(p) for c in r.cells)
 
 

@@ -166,6 +166,37 @@ def test_upscale_triggers_on_small_text_only():
     assert note == "" and out is big
 
 
+BAND = slice(150, 310)  # the first three lines of text
+
+
+def banded(page: np.ndarray) -> np.ndarray:
+    """The page with its first lines printed as white type on a dark band."""
+    out = page.copy()
+    out[BAND] = np.where(page[BAND] < 128, 230, 50)
+    return out
+
+
+def test_light_on_dark_band_is_inverted(page):
+    img = banded(page)
+    out, note = pp.invert_dark_bands(img)
+    assert note == "inverted 1 light-on-dark band(s)"
+    assert out[BAND].mean() > 180  # light paper again
+    # The type is dark now, where the original page has its text.
+    ink = page[BAND] < 128
+    assert out[BAND][ink].mean() < out[BAND][~ink].mean() - 80
+    np.testing.assert_array_equal(out[400:], img[400:])  # the rest untouched
+
+
+def test_no_band_no_inversion(page):
+    assert pp.invert_dark_bands(page) == (page, "")
+    # The dark desk around a photographed sheet is no band: it is no run of rows.
+    img, _ = photographed(page)
+    assert pp.invert_dark_bands(img)[1] == ""
+    # A dark photo filling the page is not a band of type either.
+    dark = np.full_like(page, 40)
+    assert pp.invert_dark_bands(dark)[1] == ""
+
+
 def test_clean_page_on_colour_photo_returns_gray_and_notes(page):
     img, _ = photographed(page)
     bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)

@@ -67,6 +67,8 @@ CONFUSABLE = {
     )
 }
 MAX_CONFUSIONS = 3
+# Letters and the digits of the same shape: confused by OCR even when it is sure.
+SHAPES = {frozenset(p) for p in ("S5", "B8", "Z2", "G6", "O0", "Q0", "D0", "I1")}
 
 
 def _confusable(a: str, b: str) -> bool:
@@ -127,6 +129,20 @@ def _confusions(read: str, stated: str) -> list[str] | None:
     return notes
 
 
+def _shape_only(diffs: list[str]) -> bool:
+    """Whether every difference puts a digit for a letter of the same shape or back (S/5,
+    B/8, Z/2, G/6, O/0, I/1): what OCR of a photo gets wrong with full confidence. Another
+    vehicle's VIN differs otherwise: in a serial digit, never a letter for its look-alike."""
+    for note in diffs:
+        head = note.split(" at ", 1)[0]
+        if "→" not in head:
+            return False  # a character lost or gained
+        a, b = head.split("→")
+        if frozenset((a, b)) not in SHAPES:
+            return False
+    return bool(diffs)
+
+
 def _adopt_candidate(result: ReadResult, stated: Counter) -> None:
     """A page that yielded no VIN of its own but candidates (a reading one character too
     long): the candidate at least two other documents state is taken, and so recorded."""
@@ -180,7 +196,9 @@ def agree_on_vin(results: list[ReadResult]) -> None:
         else:
             diffs = _confusions(current, consensus) or _confusions(source.raw, consensus)
             cannot_be_real = mandatory and not valid_as_read
-            if diffs is None or not (cannot_be_real or source.confidence < CONFIDENT):
+            if diffs is None or not (
+                cannot_be_real or source.confidence < CONFIDENT or _shape_only(diffs)
+            ):
                 continue
             note = (
                 f"read as {current}; {support} other documents state {consensus}, which "

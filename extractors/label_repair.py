@@ -1,0 +1,177 @@
+"""Form labels garbled by OCR, matched to the label they most resemble.
+
+A phone photo of a form prints its labels at a few pixels: Tesseract reads the values beside
+them and garbles the labels ("EXPORTER MAME", "VALID UNTE", "Laten on Board", "Mode!"), and a
+value without its label is no field. On an OCR page, a short, weakly read piece of a line that
+holds no label is compared, by edit distance (rapidfuzz), with every spelling of the labels
+the document type knows; when one label is clearly the closest and close enough, the piece is
+rewritten as that label. The value beside or under it is then read as usual, and keeps its own
+source: only label words are ever rewritten, never a value.
+
+The spellings come from the label patterns themselves (``templates/fields.yaml``): each pattern
+is expanded into the few strings it matches, one per alternative, optional parts with and
+without, whitespace as one space. A general generator (exrex) enumerates every whitespace and
+wildcard character instead, thousands of strings a label; this expander is 40 lines on the
+standard library's own regex parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from itertools import product
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+try:  # Python 3.11+ keeps the parser here; sre_parse is its deprecated alias
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+from extractors.layout import line_units
+from extractors.page import PageText, Word, union_box
+from extractors.templates import FieldTemplate
+
+# A piece is a candidate when it has at most this many words, at least this many letters,
+# and OCR was this unsure of it (mean confidence); a sure reading is what the page says.
+MAX_WORDS = 5
+MIN_LETTERS = 5
+MAX_CONF = 0.92
+# Similarity (1 - edit distance / length) needed: one error in five letters, a quarter of a
+# longer label; and the margin by which the best label must beat any other field's.
+MIN_SIMILARITY_SHORT = 0.8
+MIN_SIMILARITY = 0.75
+MIN_MARGIN = 0.08
+MAX_SPELLINGS = 32
+_TRIM = " |:;.,-_—–'‘’\"[](){}!/\\"
+
+
+def _expand(parsed, limit: int = MAX_SPELLINGS) -> list[str]:
+    """The strings a parsed pattern matches, one per alternative (at most ``limit``)."""
+    outs = [""]
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            options = [chr(arg)]
+        elif name == "IN":
+            options = _set_options(arg)
+        elif name == "CATEGORY":
+            options = [" " if "SPACE" in str(arg) else "0" if "DIGIT" in str(arg) else "a"]
+        elif name == "ANY":
+            options = [" "]
+        elif name == "BRANCH":
+            options = [s for branch in arg[1] for s in _expand(branch, limit)]
+        elif name == "SUBPATTERN":
+            options = _expand(arg[-1], limit)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = arg
+            once = _expand(sub, limit)
+            options = ([""] if low == 0 else []) + ([s * max(1, low) for s in once] if high else [])
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        else:
+            return []  # a construct labels do not use: no spelling rather than a wrong one
+        outs = [a + b for a, b in product(outs, options)][:limit]
+    return outs
+
+
+def _set_options(items) -> list[str]:
+    """A character set's letters when it lists a few ("Licen[cs]e"), else one of them."""
+    letters = [chr(arg) for op, arg in items if str(op) == "LITERAL"]
+    if letters and len(letters) == len(items) and len(letters) <= 3:
+        return letters
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            return [chr(arg)]
+        if name == "RANGE":
+            return [chr(arg[0])]
+        if name == "CATEGORY":
+            return [" " if "SPACE" in str(arg) else "0" if "DIGIT" in str(arg) else "a"]
+    return [" "]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).strip(_TRIM)
+
+
+@cache
+def spellings(rx: re.Pattern[str]) -> tuple[str, ...]:
+    """The Latin-script strings a label pattern matches, as labels are printed."""
+    found = []
+    for s in _expand(sre_parse.parse(rx.pattern, rx.flags)):
+        s = " ".join(s.split())
+        if sum(ch.isascii() and ch.isalpha() for ch in s) >= 2 and rx.fullmatch(s):
+            found.append(s)
+    return tuple(dict.fromkeys(found))
+
+
+@cache
+def _table(templates: tuple[FieldTemplate, ...]) -> tuple[list[str], list[str], list[str]]:
+    """(normalised spelling, spelling, field) of every label of ``templates``."""
+    keys, shown, owners = [], [], []
+    for tpl in templates:
+        for rx in tpl.labels:
+            for s in spellings(rx):
+                if _normal(s) not in keys:
+                    keys.append(_normal(s))
+                    shown.append(s)
+                    owners.append(tpl.name)
+    return keys, shown, owners
+
+
+def _is_label(text: str, templates: Iterable[FieldTemplate]) -> bool:
+    """Whether the whole piece reads as a label already (a label with a garbled word after
+    it, "EXPORTER MAME", does not)."""
+    text = text.strip(_TRIM)
+    return any(rx.fullmatch(text) for tpl in templates for rx in tpl.labels)
+
+
+def match_label(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, str] | None:
+    """(field, label spelling) that garbled ``text`` most resembles, if one clearly does."""
+    key = _normal(text)
+    if sum(ch.isalpha() for ch in key) < MIN_LETTERS:
+        return None
+    keys, shown, owners = _table(templates)
+    if not keys:
+        return None
+    scores = process.cdist([key], keys, scorer=Levenshtein.normalized_similarity)[0]
+    best = int(np.argmax(scores))
+    need = MIN_SIMILARITY_SHORT if len(key) < 8 else MIN_SIMILARITY
+    if scores[best] < need:
+        return None
+    others = [s for s, f in zip(scores, owners, strict=True) if f != owners[best]]
+    if others and scores[best] - max(others) < MIN_MARGIN:
+        return None
+    return owners[best], shown[best]
+
+
+def repair_labels(page: PageText, templates: tuple[FieldTemplate, ...]) -> PageText:
+    """The page with its garbled bare labels rewritten (an OCR page; others unchanged)."""
+    if page.method != "ocr":
+        return page
+    rewritten: dict[int, Word] = {}
+    dropped: set[int] = set()
+    for unit in line_units(page.words):
+        text = " ".join(w.text for w in unit)
+        if (
+            len(unit) > MAX_WORDS
+            or sum(w.conf for w in unit) / len(unit) >= MAX_CONF
+            or _is_label(text, templates)
+        ):
+            continue
+        found = match_label(text, templates)
+        if found is None:
+            continue
+        label = Word(found[1], union_box(w.box for w in unit), min(w.conf for w in unit),
+                     unit[0].line_key)
+        rewritten[id(unit[0])] = label
+        dropped.update(id(w) for w in unit[1:])
+    if not rewritten:
+        return page
+    words = [rewritten.get(id(w), w) for w in page.words if id(w) not in dropped]
+    notes = [*page.notes, f"labels: {len(rewritten)} garbled labels matched"]
+    return PageText(page.number, page.width, page.height, words, page.method, page.unit, notes)

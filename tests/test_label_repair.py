@@ -1,0 +1,55 @@
+"""Garbled OCR labels matched to the labels a document type knows (no Tesseract)."""
+
+import datetime as dt
+
+from extractors.fields import extract
+from extractors.label_repair import match_label, repair_labels, spellings
+from extractors.templates import _compile, doctype_templates, other_labels
+from tests.pages import page
+from verifier.models import DocType
+
+
+def _labels(dtype):
+    return (*doctype_templates()[dtype].fields, other_labels())
+
+
+def test_a_pattern_expands_to_its_printed_spellings():
+    rx = _compile(r"Licen[cs]e\s+(?:No\.?|Number)", "test")
+    assert set(spellings(rx)) == {"Licence No", "Licence No.", "Licence Number",
+                                  "License No", "License No.", "License Number"}
+    # A Chinese-only label has no Latin spelling to compare OCR's garble with.
+    assert spellings(_compile("车架号", "test")) == ()
+
+
+def test_garbled_labels_of_a_photographed_form_are_recognised():
+    tpls = _labels(DocType.export_license)
+    assert match_label("EXPORTER MAME", tpls) == ("exporter", "Exporter Name")
+    assert match_label("VALID UNTE", tpls)[0] == "expiry_date"
+    assert match_label("UCENSE NO", tpls)[0] == "document_number"
+    bl = _labels(DocType.bill_of_lading)
+    assert match_label("Later on Board", bl)[0] == "shipped_on_board_date"
+    assert match_label("Date of inewe", bl)[0] == "issue_date"
+
+
+def test_values_and_short_or_far_readings_are_not_labels():
+    tpls = _labels(DocType.export_license)
+    for text in ("Desert Line Motors FZE", "United Arab Emirates", "Land Cruiser Prado",
+                 "Osaka", "TOYOTA", "Src", "Venset"):
+        assert match_label(text, tpls) is None, text
+
+
+def test_only_weak_ocr_pieces_are_rewritten_and_the_value_keeps_its_source():
+    lines = [(60, 200, "Export Permit"),
+             (100, 50, "EXPORTER MAME"), (114, 50, "Minato Trading Co., Ltd."),
+             (140, 50, "VALID UNTE"), (154, 50, "2025/01/09")]
+    weak = page(*lines, conf=0.6, method="ocr")
+    got = extract([weak], DocType.export_license).values
+    assert got["exporter"].value == "Minato Trading Co., Ltd."
+    assert got["exporter"].raw == "Minato Trading Co., Ltd."
+    assert got["expiry_date"].value == dt.date(2025, 1, 9)
+    # What OCR read with confidence is what the page says: not rewritten.
+    sure = page(*lines, conf=0.97, method="ocr")
+    assert repair_labels(sure, _labels(DocType.export_license)) is sure
+    # Nor is a text layer ever: it says what the page says.
+    text = extract([page(*lines, conf=1.0)], DocType.export_license).values
+    assert text["exporter"].value == "MAME" and "expiry_date" not in text
