@@ -17,6 +17,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-fra \
       tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-osd libmagic1 \
+      libtesseract-dev libleptonica-dev g++ pkg-config \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -25,7 +26,8 @@ COPY verifier ./verifier
 COPY extractors ./extractors
 COPY checks ./checks
 COPY fixtures ./fixtures
-RUN pip install --no-cache-dir .
+# tesserocr is built against the image's libtesseract: the same engine as its tesseract program
+RUN pip install --no-cache-dir --no-binary tesserocr .
 
 RUN useradd --create-home --uid 10001 verifier \
  && mkdir -p /var/lib/verifier/store /var/lib/verifier/state /etc/verifier \

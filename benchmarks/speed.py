@@ -377,17 +377,16 @@ class StageTimer:
 
         self._undo: list = []
 
-        def tesseract_kind(func, image, *, lang, config, timeout_s):
-            del image, timeout_s
-            if func.__name__ == "image_to_osd":
-                return "tesseract: osd"
-            if "whitelist" in config:
+        def tesseract_kind(image, *, lang, psm, whitelist=None, timeout_s):
+            del image, psm, timeout_s
+            if whitelist:
                 return "tesseract: VIN re-read (whitelist)"
             if "chi_sim" in lang:
                 return "tesseract: chi_sim+eng weak-line re-read"
             return "tesseract: main / rotated pass"
 
-        self.wrap(ocr, "_call", tesseract_kind)
+        self.wrap(ocr, "_tsv", tesseract_kind)
+        self.wrap(ocr, "_osd", "tesseract: osd")
         for step in list(preprocess.STEPS):
             self.wrap(preprocess, step, f"clean-up: {step}", container=preprocess.STEPS)
         self.wrap(textlayer, "triage_page", "text layer: triage")
@@ -435,7 +434,7 @@ def profile_fixed_costs() -> None:
     print(
         f"\n--- profile: fixed cost of a `verifier check` process ---\n"
         f"  python start + import cli {cli_s:.3f} s; import pipeline, PyMuPDF, OpenCV, "
-        f"pytesseract ... {pipe_s:.3f} s; TesseractReader() {reader_s:.3f} s; "
+        f"tesserocr ... {pipe_s:.3f} s; TesseractReader() {reader_s:.3f} s; "
         f"whole process {total:.3f} s"
     )
 

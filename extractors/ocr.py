@@ -1,11 +1,14 @@
 """The one module that runs Tesseract (compare OCRmyPDF's ``_exec/tesseract.py``).
 
-Tesseract runs through pytesseract's ``image_to_data`` (TSV), one process per call, with
+Tesseract runs in this process through tesserocr, its library binding built against the
+system's libtesseract (the same engine as the ``tesseract`` program), loaded once per language
+set and process, with
 
-* ``OMP_THREAD_LIMIT=1`` in the child's environment: Tesseract's own OpenMP threads were
+* ``OMP_THREAD_LIMIT=1`` set before the library loads: Tesseract's own OpenMP threads were
   measured burning several times the CPU for the same page; we parallelise across pages and
   documents instead;
-* a per-call timeout (:class:`OcrTimeout`), and every failure re-raised as :class:`OcrError`;
+* a per-call time limit (``Recognize(timeout=)``, :class:`OcrTimeout`), and every failure
+  re-raised as :class:`OcrError`;
 * its TSV output checked before it becomes :class:`~extractors.page.Word` objects.
 
 :class:`TesseractReader` cleans a page up (:func:`extractors.preprocess.clean_page`), reads
@@ -19,15 +22,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import tempfile
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+import threading
+import time
 
 import cv2
 import numpy as np
-import pytesseract
-import pytesseract.pytesseract as _pt
 
 from extractors.page import Box, PageText, Word, union_box
 from extractors.preprocess import clean_page, rotate_quadrant, text_marks, to_gray
@@ -147,74 +146,98 @@ class OcrError(RuntimeError):
 
 
 class OcrTimeout(OcrError):
-    """Tesseract did not finish within the allowed time (the process was killed)."""
-
-
-class _ChildEnvironment(Mapping[str, str]):
-    """The current environment, as Tesseract's child process sees it: single-threaded."""
-
-    overrides = {"OMP_THREAD_LIMIT": "1"}
-
-    def _merged(self) -> dict[str, str]:
-        return {**os.environ, **self.overrides}
-
-    def __getitem__(self, key: str) -> str:
-        return self._merged()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._merged())
-
-    def __len__(self) -> int:
-        return len(self._merged())
-
-
-# pytesseract hands its module-level ``environ`` to every Popen; ours adds the limit for the
-# child only, leaving this process's environment untouched.
-_pt.environ = _ChildEnvironment()
+    """Tesseract did not finish within the allowed time (its recognition was cancelled)."""
 
 
 def version() -> str:
     """The Tesseract version string, e.g. ``"5.3.0"``."""
-    try:
-        return str(pytesseract.get_tesseract_version())
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
-    except OSError as exc:
-        raise OcrError(f"tesseract --version failed: {exc}") from exc
+    return _library().tesseract_version().split()[1]
 
 
 def available_languages() -> set[str]:
+    return set(_library().get_languages()[1])
+
+
+def _library():
+    """tesserocr, imported on first use with OpenMP limited to one thread.
+
+    libgomp reads ``OMP_THREAD_LIMIT`` once, when it is loaded with libtesseract: it must be
+    in the environment before. Tesseract's own OpenMP threads were measured burning several
+    times the CPU for the same page; we parallelise across pages and documents instead.
+    """
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        return set(pytesseract.get_languages())
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
+        import tesserocr
+    except ImportError as exc:  # the binding is built against the system's libtesseract
+        raise OcrError(f"tesserocr (Tesseract's library binding) is not installed: {exc}") from exc
+    return tesserocr
 
 
-def _write_image(image: np.ndarray, directory: str) -> str:
-    # Uncompressed PNM: Leptonica reads it, and writing it costs no compression (PNG did).
-    path = str(Path(directory) / ("page.pgm" if image.ndim == 2 else "page.ppm"))
-    if not cv2.imwrite(path, image):
-        raise OcrError("could not write the page image for tesseract")
-    return path
+class _Engine:
+    """One loaded Tesseract per language set, kept for the life of the process.
+
+    A ``tesseract`` process per call spent 70 ms starting and loading its model (150 ms with
+    Chinese) before reading anything, as much as reading a short line; a page's main pass,
+    its second pass and its re-reads each paid it again.
+    """
+
+    _apis: dict[str, object] = {}
+    _lock = threading.Lock()
+
+    @classmethod
+    def api(cls, lang: str):
+        with cls._lock:
+            if lang not in cls._apis:
+                tesserocr = _library()
+                try:
+                    cls._apis[lang] = tesserocr.PyTessBaseAPI(lang=lang, init=True)
+                except RuntimeError as exc:
+                    raise OcrError(f"tesseract could not load {lang!r}: {exc}") from exc
+            return cls._apis[lang]
 
 
-def _call(func, image: np.ndarray, *, lang: str, config: str, timeout_s: float) -> str:
-    """Run one pytesseract function on ``image``; our errors for all of its failures."""
+def _set_image(api, image: np.ndarray) -> None:
+    gray = np.ascontiguousarray(to_gray(image))
+    h, w = gray.shape
+    api.SetImageBytes(gray.tobytes(), w, h, 1, w)
+
+
+def _tsv(
+    image: np.ndarray, *, lang: str, psm: int, whitelist: str | None = None, timeout_s: float
+) -> str:
+    """Tesseract's TSV (with its header row) for ``image``, read with ``psm``."""
     if image.size == 0:
         raise OcrError("empty image given to tesseract")
-    with tempfile.TemporaryDirectory(prefix="ocr_") as tmp:
-        path = _write_image(image, tmp)
-        try:
-            return func(path, lang=lang, config=config, timeout=timeout_s)
-        except pytesseract.TesseractNotFoundError as exc:
-            raise OcrError(f"the tesseract program is not installed or not on PATH: {exc}") from exc
-        except pytesseract.TesseractError as exc:
-            raise OcrError(f"tesseract failed (status {exc.status}): {exc.message}") from exc
-        except RuntimeError as exc:
-            # pytesseract signals a killed, timed-out process with a bare RuntimeError.
-            if "timeout" in str(exc).lower():
-                raise OcrTimeout(f"tesseract took longer than {timeout_s:g} s") from exc
-            raise OcrError(f"tesseract failed: {exc}") from exc
+    api = _Engine.api(lang)
+    with _Engine._lock:
+        api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_char_whitelist", whitelist or "")
+        _set_image(api, image)
+        started = time.monotonic()
+        ok = api.Recognize(timeout=max(1, int(timeout_s * 1000)))
+        if not ok:
+            api.Clear()
+            if time.monotonic() - started >= 0.9 * timeout_s:
+                raise OcrTimeout(f"tesseract took longer than {timeout_s:g} s")
+            raise OcrError("tesseract could not read the image")
+        body = api.GetTSVText(0) or ""
+        api.Clear()
+    return "\t".join(_TSV_COLUMNS) + "\n" + body
+
+
+def _osd(image: np.ndarray) -> tuple[int, float] | None:
+    """OSD's clockwise rotation that makes ``image`` upright and its confidence; None when it
+    cannot tell (too few characters)."""
+    api = _Engine.api("osd")
+    with _Engine._lock:
+        api.SetPageSegMode(0)  # orientation and script detection only
+        _set_image(api, image)
+        found = api.DetectOrientationScript()
+        api.Clear()
+    if not found:
+        return None
+    # tesseract reports the page's orientation (counter-clockwise); the fix turns it back.
+    return (360 - int(found["orient_deg"])) % 360, float(found["orient_conf"])
 
 
 def parse_tsv(
@@ -270,8 +293,6 @@ def read_quality(words: list[Word]) -> float:
     return total / weight if weight else 0.0
 
 
-_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
 class TesseractReader:
@@ -297,13 +318,19 @@ class TesseractReader:
     # -- passes ------------------------------------------------------------------------
 
     def _data(
-        self, image: np.ndarray, *, psm: int, extra: str = "", lang: str | None = None, **kw
+        self,
+        image: np.ndarray,
+        *,
+        psm: int,
+        whitelist: str | None = None,
+        lang: str | None = None,
+        **kw,
     ) -> list[Word]:
-        tsv = _call(
-            pytesseract.image_to_data,
+        tsv = _tsv(
             image,
             lang=lang or self.languages,
-            config=f"--psm {psm} {extra}".strip(),
+            psm=psm,
+            whitelist=whitelist,
             timeout_s=self.timeout_s,
         )
         return parse_tsv(tsv, **kw)
@@ -311,23 +338,7 @@ class TesseractReader:
     def osd(self, image: np.ndarray) -> tuple[int, float] | None:
         """Tesseract's clockwise rotation that makes ``image`` upright, with its confidence;
         None when OSD cannot tell (too few characters)."""
-        try:
-            out = _call(
-                pytesseract.image_to_osd,
-                image,
-                lang="osd",
-                config="--psm 0",
-                timeout_s=self.timeout_s,
-            )
-        except OcrTimeout:
-            raise
-        except OcrError as exc:
-            log.debug("osd gave no answer: %s", exc)
-            return None
-        rot, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
-        if not rot or not conf:
-            return None
-        return int(rot.group(1)) % 360, float(conf.group(1))
+        return _osd(image)
 
     # -- public ------------------------------------------------------------------------
 
@@ -534,8 +545,7 @@ class TesseractReader:
         strip = np.full((top - pad, max(c.shape[1] for c, _ in crops) + 2 * pad), 255, np.uint8)
         for crop, y in crops:
             strip[y : y + crop.shape[0], pad : pad + crop.shape[1]] = crop
-        extra = f"-c tessedit_char_whitelist={whitelist}" if whitelist else ""
-        found = self._data(strip, psm=psm, extra=extra, lang=lang)
+        found = self._data(strip, psm=psm, whitelist=whitelist, lang=lang)
         out: list[list[Word]] = []
         for n, (cx0, cy0, scale, y0, y1) in enumerate(placed):
             out.append(

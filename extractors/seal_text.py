@@ -22,7 +22,7 @@ import re
 import cv2
 import numpy as np
 
-from extractors.ocr import OcrError, _call, parse_tsv
+from extractors.ocr import OcrError, _tsv, parse_tsv
 from extractors.seal import FoundSeal, ink_masks, remove_cast
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,7 @@ def drop_long_strokes(ink: np.ndarray, longest: float) -> np.ndarray:
 
 
 def _words(image: np.ndarray, *, psm: int, lang: str, timeout_s: float) -> list[str]:
-    import pytesseract
-
-    tsv = _call(
-        pytesseract.image_to_data, image, lang=lang, config=f"--psm {psm}", timeout_s=timeout_s
-    )
+    tsv = _tsv(image, lang=lang, psm=psm, timeout_s=timeout_s)
     out = []
     for w in parse_tsv(tsv):
         useful = _USEFUL.findall(w.text)

@@ -25,6 +25,12 @@ def test_tesseract_and_every_language_the_documents_need():
         assert re.search(rf"\b{re.escape(pkg)}\b", run), pkg
 
 
+def test_tesserocr_is_built_against_the_images_own_tesseract():
+    run = " ".join(_instructions("RUN"))
+    assert re.search(r"\blibtesseract-dev\b", run) and re.search(r"\blibleptonica-dev\b", run)
+    assert "--no-binary tesserocr" in run  # not the wheel, which bundles another build
+
+
 def test_runs_as_a_non_root_user():
     users = _instructions("USER")
     assert users and users[-1].split(":")[0] not in ("root", "0")

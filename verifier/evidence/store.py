@@ -126,9 +126,9 @@ def tool_versions() -> dict[str, str]:
             return "not installed"
 
     try:
-        import pytesseract
+        from extractors.ocr import version
 
-        tesseract = str(pytesseract.get_tesseract_version()).split()[0]
+        tesseract = version()
     except Exception as exc:  # noqa: BLE001 - recorded, never fatal
         tesseract = f"unavailable ({type(exc).__name__})"
     return {
