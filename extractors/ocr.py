@@ -69,6 +69,12 @@ SKIPPED_FEW_WORDS = 15
 # psm 6 (one uniform block of text) read what psm 3 skipped best (psm 4 less often).
 SECOND_PSMS = (6,)
 SECOND_MIN_CONF = 0.4
+# Where the two readings overlap, the other's words replace the leader's when all of them are
+# at least this sure and this much surer than the leader's word.
+MERGE_SURE = 0.7
+MERGE_MARGIN = 0.15
+# Two boxes are one word's when they share this much of the smaller one's area.
+SAME_PLACE = 0.3
 
 
 def _covered(marks: np.ndarray, words: list[Word]) -> float:
@@ -102,6 +108,47 @@ def stroke_crossings(page: np.ndarray, box: Box) -> float:
     starts = np.count_nonzero(np.diff(cols, axis=1) == 1, axis=1) + cols[:, 0]
     inked = starts[starts > 0]
     return float(np.percentile(inked, 75)) if len(inked) else 0.0
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Whether two word boxes cover one word: they overlap by a good part of the smaller
+    (boxes of neighbouring lines of a blurred photo touch at their edges)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return False
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h >= SAME_PLACE * max(smaller, 1e-6)
+
+
+def _merge_readings(lead: list[Word], other: list[Word]) -> list[Word]:
+    """Two readings of one page as one: the leading reading, filled in where it read nothing
+    and put right where the other read a word much more surely.
+
+    psm 6 reads a photographed form's skipped block but garbles a line psm 3 read cleanly
+    (a VIN read as "oat w" beside psm 3's confident "L6TE4JOAORX667360"); the whole-page
+    choice of a leader alone lost that VIN.
+    """
+    replaced: set[int] = set()
+    better: list[Word] = []
+    for i, lw in enumerate(lead):
+        over = [w for w in other if _same_place(w.box, lw.box)]
+        if over and min(w.conf for w in over) >= max(MERGE_SURE, lw.conf + MERGE_MARGIN):
+            replaced.add(i)
+            better += [w for w in over if w not in better]
+    kept = [lw for i, lw in enumerate(lead) if i not in replaced]
+    # A better word that also overlaps a kept word at least as sure as itself stays out.
+    better = [
+        w for w in better if not any(_same_place(w.box, k.box) and k.conf >= w.conf for k in kept)
+    ]
+    filled = [
+        w
+        for w in other
+        if w.conf >= 0.5
+        and w not in better
+        and not any(_same_place(w.box, v.box) for v in (*kept, *better))
+    ]
+    return kept + better + filled
 
 
 def _is_cjk(text: str) -> bool:
@@ -387,9 +434,7 @@ class TesseractReader:
             ]
             # The better reading of the page leads; the other fills in where it read nothing.
             lead, other = (second, words) if _covered(marks, second) > before else (words, second)
-            merged = lead + [
-                w for w in other if w.conf >= 0.5 and not any(_overlap(w.box, v.box) for v in lead)
-            ]
+            merged = _merge_readings(lead, other)
             after = _covered(marks, merged)
             notes.append(
                 f"tesseract psm {psm}: text marks read {before:.0%} -> {after:.0%} "

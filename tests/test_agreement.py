@@ -80,3 +80,23 @@ def test_a_different_name_is_not_a_misreading():
                _doc("c.jpg", "ocr", 0.5, model="H9")]
     agree_on_text(results)
     assert results[2].document.fields.model == "H9"
+
+
+def test_a_reading_that_cannot_be_a_vin_may_differ_by_four_look_alikes():
+    chery = "LVVVA5877MS724821"  # Chinese: the check digit is mandatory
+    results = [_doc("a.pdf", vin=chery), _doc("b.pdf", vin=chery),
+               _doc("photo.jpg", "ocr", 0.96, vin="LVWVA5BT7MS7Z4821")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == chery
+    assert "Z→2 at 13" in results[2].document.sources["vin"].corrections
+    # A misreading that happens to be a valid VIN, read with confidence, stays what it says.
+    results = [_doc("a.pdf", vin=chery), _doc("b.pdf", vin=chery),
+               _doc("photo.jpg", "ocr", 0.96, vin="LVWVASBT7MS724821")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == "LVWVASBT7MS724821"
+    # Four look-alikes where the reading could be a real VIN (no mandatory check digit): kept.
+    korean = "KMTJR5SA9RC286666"
+    results = [_doc("a.pdf", vin=korean), _doc("b.pdf", vin=korean),
+               _doc("photo.jpg", "ocr", 0.5, vin="KMTJRSSABRCZB6666")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == "KMTJRSSABRCZB6666"

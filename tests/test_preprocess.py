@@ -333,3 +333,21 @@ def test_parse_tsv_keeps_words_and_maps_boxes():
 def test_parse_tsv_rejects_bad_output(tsv):
     with pytest.raises(OcrError):
         parse_tsv(tsv)
+
+
+def test_two_readings_merge_word_by_word():
+    from extractors.ocr import _merge_readings
+    from extractors.page import Word
+
+    # psm 6 leads (it read the skipped block) but garbled a line psm 3 read; the VIN's box
+    # only touches the junk word above it.
+    lead = [Word("oat", (57, 154, 85, 188), 0.63), Word("Geely", (405, 144, 440, 158), 0.97),
+            Word("Brand", (403, 124, 427, 132), 0.24)]
+    other = [Word("L6TE4JOAORX667360", (63, 136, 199, 166), 0.66),
+             Word("Geely", (404, 144, 441, 158), 0.80), Word("Band", (403, 124, 427, 132), 0.95),
+             Word("~", (600, 600, 605, 605), 0.2)]
+    merged = {w.text: w for w in _merge_readings(lead, other)}
+    assert "L6TE4JOAORX667360" in merged  # filled in: it is no word the leader read
+    assert merged["Geely"].conf == 0.97  # the leader's surer reading of one word stays
+    assert "Band" in merged and "Brand" not in merged  # much surer: it replaces the leader's
+    assert "~" not in merged  # a speck read unsurely fills in nothing

@@ -64,9 +64,12 @@ CONFUSABLE = {
         "S9",
         "LU",
         "G9",
+        "VW",
     )
 }
 MAX_CONFUSIONS = 3
+# A reading that cannot be a real VIN (its mandatory check digit fails) may differ by one more.
+MAX_CONFUSIONS_UNREAL = 4
 # Letters and the digits of the same shape: confused by OCR even when it is sure.
 SHAPES = {frozenset(p) for p in ("S5", "B8", "Z2", "G6", "O0", "Q0", "D0", "I1")}
 
@@ -75,12 +78,12 @@ def _confusable(a: str, b: str) -> bool:
     return a == b or frozenset((a, b)) in CONFUSABLE
 
 
-def _confusions(read: str, stated: str) -> list[str] | None:
-    """How ``read`` becomes ``stated`` by at most MAX_CONFUSIONS edits, each an OCR confusion
+def _confusions(read: str, stated: str, limit: int = MAX_CONFUSIONS) -> list[str] | None:
+    """How ``read`` becomes ``stated`` by at most ``limit`` edits, each an OCR confusion
     or a single character lost or gained (``J1RKHDH91NG…`` for ``LJ1RKHDH9NG…``: an L lost,
     a 1 gained); None when it cannot. An alignment by dynamic programming."""
     read = "".join(ch for ch in read.upper() if ch.isalnum())
-    n, m, inf = len(read), len(stated), MAX_CONFUSIONS + 1
+    n, m, inf = len(read), len(stated), limit + 1
     if abs(n - m) > 2:
         return None
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -111,7 +114,7 @@ def _confusions(read: str, stated: str) -> list[str] | None:
                 if nc < cost[na][nb]:
                     cost[na][nb] = nc
                     step[na][nb] = f"{a},{b}|{note or ''}"
-    if cost[n][m] > MAX_CONFUSIONS:
+    if cost[n][m] > limit:
         return None
     notes, a, b = [], n, m
     while (a, b) != (0, 0):
@@ -194,8 +197,11 @@ def agree_on_vin(results: list[ReadResult]) -> None:
             note = f"chose this reading over {current}: {support} other documents state it"
             corrections, raw, conf = [*own.corrections, note], own.raw, own.confidence
         else:
-            diffs = _confusions(current, consensus) or _confusions(source.raw, consensus)
             cannot_be_real = mandatory and not valid_as_read
+            limit = MAX_CONFUSIONS_UNREAL if cannot_be_real else MAX_CONFUSIONS
+            diffs = _confusions(current, consensus, limit) or _confusions(
+                source.raw, consensus, limit
+            )
             if diffs is None or not (
                 cannot_be_real or source.confidence < CONFIDENT or _shape_only(diffs)
             ):
