@@ -660,12 +660,20 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             boxes.append((max(0.0, x0 - pad), y0, x1 + pad, y1))
         for name, words in zip(names, reread(page, boxes, "line"), strict=True):
             v = values[name]
+            # Only words of the value itself: the widened crop also catches its label and the
+            # start of the next column ("Seller: Chongqing ... Ltd. Buy").
+            x0, _, x1, _ = v.box
+            words = [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
             if not words:
                 continue
             text = " ".join(w.text for w in words)
             conf = sum(w.conf for w in words) / len(words)
             # The enlarged crop may catch the end of the label: what follows a colon.
-            if ":" in text and ":" not in v.raw and len(text.split(":", 1)[0]) <= 24:
+            if (
+                ":" in text
+                and ":" not in v.raw.strip(_SEPARATORS)
+                and len(text.split(":", 1)[0]) <= 24
+            ):
                 text = text.split(":", 1)[1]
             parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
             if parsed is None or conf <= v.confidence or parsed[0] == v.value:

@@ -20,6 +20,9 @@ character whitelist.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import logging
 import os
 import threading
@@ -217,7 +220,24 @@ def _library():
         import tesserocr
     except ImportError as exc:  # the binding is built against the system's libtesseract
         raise OcrError(f"tesserocr (Tesseract's library binding) is not installed: {exc}") from exc
+    _quiet_leptonica()
     return tesserocr
+
+
+@functools.cache
+def _quiet_leptonica() -> None:
+    """Leptonica writes its complaints about odd boxes to this process's stderr (the program
+    kept them in its own); our errors say what matters, so they are switched off."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("lept") or "liblept.so.5").setMsgSeverity(
+            LEPTONICA_SEVERITY_NONE
+        )
+    except (OSError, AttributeError):  # an unusual build: noisy, not wrong
+        log.debug("could not quieten leptonica")
+
+
+# leptonica's L_SEVERITY_NONE (environ.h)
+LEPTONICA_SEVERITY_NONE = 6
 
 
 class _Engine:
@@ -237,7 +257,10 @@ class _Engine:
             if lang not in cls._apis:
                 tesserocr = _library()
                 try:
-                    cls._apis[lang] = tesserocr.PyTessBaseAPI(lang=lang, init=True)
+                    api = tesserocr.PyTessBaseAPI(lang=lang, init=True)
+                    # Tesseract's own notes ("Estimating resolution as 423") go nowhere.
+                    api.SetVariable("debug_file", os.devnull)
+                    cls._apis[lang] = api
                 except RuntimeError as exc:
                     raise OcrError(f"tesseract could not load {lang!r}: {exc}") from exc
             return cls._apis[lang]

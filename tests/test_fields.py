@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from extractors.fields import extract
 from tests.pages import page
 from verifier.models import DocType
@@ -235,3 +237,29 @@ def test_a_letterhead_without_a_company_word_is_the_issuer_when_set_larger():
     # Set like the text, the first line is just a line: no issuer is guessed.
     got, _ = _values([page(*lines, conf=0.95, method="ocr")], DocType.mileage_certificate)
     assert "issuer" not in got
+
+
+def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
+    from extractors.page import Word
+
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"),
+             (100, 50, "Seller: Chongqlng Mingyuan Automoblle Export Co., Ltd."),
+             conf=0.6, method="ocr")
+    value_x0 = 50 + 6 * len("Seller: ")
+    value_x1 = 50 + 6 * len("Seller: Chongqlng Mingyuan Automoblle Export Co., Ltd.")
+    calls = []
+
+    def reread(page_number, boxes, purpose):
+        calls.append(purpose)
+        # The widened crop caught the label and the start of the next column.
+        words, x = [Word("Seller:", (value_x0 - 50, 100, value_x0 - 8, 112), 0.95)], value_x0
+        for token in ["Chongqing", "Mingyuan", "Automobile", "Export", "Co.,", "Ltd."]:
+            words.append(Word(token, (x, 100, x + 6 * len(token), 112), 0.95))
+            x += 6 * (len(token) + 1)
+        words.append(Word("Buy", (value_x1 + 14, 100, value_x1 + 40, 112), 0.95))
+        return [words for _ in boxes]
+
+    got = extract([p], DocType.purchase_contract, reread=reread).values
+    assert "line" in calls
+    assert got["seller"].value == "Chongqing Mingyuan Automobile Export Co., Ltd."
+    assert got["seller"].confidence == pytest.approx(0.95)

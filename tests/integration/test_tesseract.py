@@ -229,3 +229,21 @@ def test_low_resolution_registration_card(reader):
     # pick its nearest allowed shape (T here), so the I/1 correction is the VIN parser's job.
     assert len(again) == 17 and set(again) <= set(VIN_WHITELIST)
     assert again[:3] == "VFS" and again[4:11] == "V2009AS" and again[12:] == "V2009"
+
+
+LEPTONICA_COMPLAINS = """
+import ctypes, ctypes.util, sys
+sys.path.insert(0, {root!r})
+if {quiet}:
+    from extractors.ocr import _library
+    _library()
+ctypes.CDLL(ctypes.util.find_library("lept") or "liblept.so.5").boxCreate(-1, -1, -1, -1)
+"""
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_leptonica_complaints_stay_out_of_our_stderr(quiet):
+    root = str(Path(__file__).resolve().parents[2])
+    err = subprocess.run([sys.executable, "-c", LEPTONICA_COMPLAINS.format(root=root, quiet=quiet)],
+                         capture_output=True, text=True, check=True).stderr
+    assert ("Error in boxCreate" in err) is not quiet
