@@ -58,6 +58,10 @@ CJK_WEAK_CONF = 0.55
 CJK_MAX_WORDS = 8
 CJK_MAX_LINES = 24
 CJK_MIN_PAGE_QUALITY = 0.5
+# A label before a colon and a value read at least CJK_PREFIX_VALUE_CONF ("FHA: 08. FEB. 2023"
+# for 日期) is re-read when a word of it is read below CJK_PREFIX_CONF and looks like Han.
+CJK_PREFIX_CONF = 0.8
+CJK_PREFIX_VALUE_CONF = 0.7
 # A weak word is worth the Chinese re-read only when its ink looks like Han characters: a
 # column through a Han character crosses 3 or more strokes (车, 品, 量), one through Latin
 # letters or digits mostly 1 or 2. On 80 generated scans and photos this kept 11 of the 13
@@ -541,7 +545,33 @@ class TesseractReader:
                 for w in ws
                 if w.conf < CJK_WEAK_CONF
             )
-        ][:CJK_MAX_LINES]
+        ]
+
+        def weak_prefix(ws: list[Word]) -> list[Word] | None:
+            # "#236 BBA: 2023/10/06": a Chinese label garbled before a value read surely on
+            # the same line (检验日期: 2023/10/06); the line as a whole does not look weak.
+            # The label ends at its colon when OCR kept one, else with the run of weak words.
+            ws = sorted(ws, key=lambda w: w.box[0])
+            colon = [i for i, w in enumerate(ws[:CJK_MAX_WORDS]) if w.text.endswith((":", "："))]
+            n = colon[0] + 1 if colon else next(
+                (i for i, w in enumerate(ws) if w.conf >= CJK_WEAK_CONF), len(ws)
+            )
+            if not 0 < n < len(ws) or n > CJK_MAX_WORDS or mean(ws[n:]) < CJK_PREFIX_VALUE_CONF:
+                return None
+            if not any(
+                w.conf < CJK_PREFIX_CONF and stroke_crossings(page, w.box) >= CJK_MIN_STROKES
+                for w in ws[:n]
+            ):
+                return None
+            return ws[:n]
+
+        taken = {key for key, _ in weak}
+        weak += [
+            (key, prefix)
+            for key, ws in lines.items()
+            if key not in taken and (prefix := weak_prefix(ws)) is not None
+        ]
+        weak = weak[:CJK_MAX_LINES]
         if not weak:
             return words
         try:
@@ -553,8 +583,8 @@ class TesseractReader:
         except OcrError as exc:
             notes.append(f"cjk re-read failed: {exc}")
             return words
-        replaced = {}
-        for (key, ws), mine in zip(weak, found, strict=True):
+        replaced: dict[int, tuple[list[Word], list[Word]]] = {}
+        for n, ((key, ws), mine) in enumerate(zip(weak, found, strict=True)):
             shifted = [Word(w.text, w.box, w.conf, key) for w in _join_cjk(mine)]
             # Only what lies within the line itself (the crop's margin may catch a neighbour),
             # and only a reading that found Chinese: this is no second English pass.
@@ -565,10 +595,11 @@ class TesseractReader:
             old = sum(w.conf for w in ws) / len(ws)
             new = sum(w.conf for w in shifted) / len(shifted)
             if new > old:
-                replaced[key] = shifted
+                replaced[n] = (ws, shifted)
         if replaced:
-            words = [w for w in words if w.line_key not in replaced]
-            words += [w for ws in replaced.values() for w in ws]
+            gone = {id(w) for ws, _ in replaced.values() for w in ws}
+            words = [w for w in words if id(w) not in gone]
+            words += [w for _, new_words in replaced.values() for w in new_words]
         notes.append(
             f"cjk: re-read {len(weak)} weak lines with {CJK_LANGS}, {len(replaced)} improved"
         )

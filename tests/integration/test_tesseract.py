@@ -247,3 +247,34 @@ def test_leptonica_complaints_stay_out_of_our_stderr(quiet):
     err = subprocess.run([sys.executable, "-c", LEPTONICA_COMPLAINS.format(root=root, quiet=quiet)],
                          capture_output=True, text=True, check=True).stderr
     assert ("Error in boxCreate" in err) is not quiet
+
+
+def bilingual_scan() -> np.ndarray:
+    """A scanned declaration whose dates and year carry Chinese-only labels before a colon."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((60, 80), "Seller's Declaration", fontname="helv", fontsize=16)
+    rows = [("日期: ", "08. FEB. 2023"), ("出厂年份: ", "2020"),
+            ("Buyer: ", "Cape Auto Traders Ltd")]
+    for i, (label, value) in enumerate(rows):
+        y = 130 + 24 * i
+        page.insert_text((60, y), label, fontname="china-s", fontsize=11)
+        page.insert_text((60 + 11 * (len(label) - 1) + 4, y), value, fontname="helv", fontsize=11)
+    pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    rng = np.random.default_rng(3)
+    img = np.clip(img + rng.normal(0, 12, img.shape), 0, 255).astype(np.uint8)
+    return jpeg(img, 60)
+
+
+def test_chinese_labels_before_a_colon_and_a_sure_value_are_read(reader):
+    import datetime as dt
+
+    from extractors.fields import extract
+    from verifier.models import DocType
+
+    page = reader.read(bilingual_scan(), page_number=1)
+    # The English pass read "FHA:" and "HiT FH}:"; the labels are re-read with Chinese.
+    assert "日期" in page.text and "年份" in page.text, page.text
+    got = extract([page], DocType.seller_declaration).values
+    assert got["issue_date"].value == dt.date(2023, 2, 8)
