@@ -475,6 +475,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         ctx["currency_hint"] = "CNY"
 
     by_name = {t.name: t for t in tpl.fields}
+    unparsed: dict[str, tuple[_LabelHit, dict]] = {}  # OCR values that did not parse
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         text = _strip_own_label(text, by_name[hit.field])
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
@@ -490,6 +491,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
                     )
                 )
         if parsed is None:
+            if src["method"] == "ocr" and src["box"] is not None and text.strip(_SEPARATORS):
+                unparsed.setdefault(hit.field, (hit, src))
             continue
         value, extra = parsed
         if hit.field == "vin" and value is None:
@@ -517,6 +520,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
+        _reread_unparsed(unparsed, values, reread, ctx, notes)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -689,6 +693,38 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
                 v.corrections,
                 {**v.extra, **parsed[1]},
                 v.rank,
+            )
+
+
+def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes) -> None:
+    """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
+    its point and L lost), where the field has no value from elsewhere."""
+    todo = [(f, hit, src) for f, (hit, src) in unparsed.items() if f not in values]
+    for page in sorted({src["page"] for _, _, src in todo[:MAX_VALUE_REREADS]}):
+        mine = [(f, hit, src) for f, hit, src in todo[:MAX_VALUE_REREADS] if src["page"] == page]
+        boxes = [src["box"] for _, _, src in mine]
+        for (name, hit, src), words in zip(mine, reread(page, boxes, "line"), strict=True):
+            x0, _, x1, _ = src["box"]
+            words = [w for w in words if x0 - 4 <= (w.box[0] + w.box[2]) / 2 <= x1 + 4]
+            if not words:
+                continue
+            text = " ".join(w.text for w in words)
+            if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
+                text = text.split(":", 1)[1].strip()
+            parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
+            if parsed is None or parsed[0] is None:
+                continue
+            notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
+            values[name] = Value(
+                parsed[0],
+                page,
+                union_box(w.box for w in words),
+                min(w.conf for w in words),
+                text,
+                "ocr",
+                list(parsed[1].get("corrections", [])),
+                parsed[1],
+                (hit.priority, page),
             )
 
 

@@ -149,6 +149,32 @@ def match_label(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, s
     return owners[best], shown[best]
 
 
+def _garbled_label(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, str] | None:
+    """The label a piece is a garbled reading of; None when the piece holds a value.
+
+    A label with its value ("Engine Displacement: 120", "Model Note") must never become the
+    bare label: after a colon there is a value; after a label read right, only the garbled
+    rest of a longer label may follow ("EXPORTER MAME" for "Exporter Name").
+    """
+    piece = text.strip(_TRIM)
+    head, colon, after = piece.partition(":")
+    if colon and after.strip(_TRIM):
+        return None
+    exact = next(
+        (m for tpl in templates for rx in tpl.labels if (m := rx.match(piece))), None
+    )
+    found = match_label(text, templates)
+    if found is None or exact is None:
+        return found
+    said, label = _normal(exact.group(0)), _normal(found[1])
+    rest, tail = _normal(piece[exact.end() :]), label[len(said) :].strip()
+    if not label.startswith(said) or not tail:
+        return None
+    if Levenshtein.normalized_similarity(rest, tail) < MIN_SIMILARITY:
+        return None
+    return found
+
+
 def repair_labels(page: PageText, templates: tuple[FieldTemplate, ...]) -> PageText:
     """The page with its garbled bare labels rewritten (an OCR page; others unchanged)."""
     if page.method != "ocr":
@@ -163,7 +189,7 @@ def repair_labels(page: PageText, templates: tuple[FieldTemplate, ...]) -> PageT
             or _is_label(text, templates)
         ):
             continue
-        found = match_label(text, templates)
+        found = _garbled_label(text, templates)
         if found is None:
             continue
         label = Word(found[1], union_box(w.box for w in unit), min(w.conf for w in unit),

@@ -263,3 +263,24 @@ def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
     assert "line" in calls
     assert got["seller"].value == "Chongqing Mingyuan Automobile Export Co., Ltd."
     assert got["seller"].confidence == pytest.approx(0.95)
+
+
+def test_an_ocr_value_that_does_not_parse_is_read_again():
+    from extractors.page import Word
+
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Engine Displacement: 120"),
+             conf=0.8, method="ocr")
+    value = next(w for w in p.words if w.text == "120")
+
+    def reread(page_number, boxes, purpose):
+        (box,) = boxes
+        assert purpose == "line" and box[0] <= value.box[0] and box[2] >= value.box[2]
+        # The crop also holds the end of the label, glued to its colon.
+        return [[Word("Displacement:", (box[0], 100, value.box[0] - 6, 112), 0.9),
+                 Word("1.2L", value.box, 0.9)]]
+
+    assert "engine_displacement_cc" not in extract([p], DocType.purchase_contract).values
+    got = extract([p], DocType.purchase_contract, reread=reread)
+    assert got.values["engine_displacement_cc"].value == 1200
+    assert got.values["engine_displacement_cc"].raw == "1.2L"
+    assert any("did not parse" in n for n in got.notes)

@@ -53,3 +53,17 @@ def test_only_weak_ocr_pieces_are_rewritten_and_the_value_keeps_its_source():
     # Nor is a text layer ever: it says what the page says.
     text = extract([page(*lines, conf=1.0)], DocType.export_license).values
     assert text["exporter"].value == "MAME" and "expiry_date" not in text
+
+
+def test_a_label_with_its_value_is_never_made_a_bare_label():
+    tpls = _labels(DocType.purchase_contract)
+    from extractors.label_repair import _garbled_label
+
+    for text in ("Engine Displacement: 120", "Engine Displacement 120", "Model Note",
+                 "Make: Nissan"):
+        assert _garbled_label(text, tpls) is None, text
+    weak = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Engine Displacement: 2.0L"),
+                (115, 50, "Model Note"), conf=0.8, method="ocr")
+    got = extract([weak], DocType.purchase_contract).values
+    assert got["engine_displacement_cc"].value == 2000
+    assert got["model"].value == "Note"
