@@ -556,14 +556,21 @@ class TesseractReader:
             n = colon[0] + 1 if colon else next(
                 (i for i, w in enumerate(ws) if w.conf >= CJK_WEAK_CONF), len(ws)
             )
-            if not 0 < n < len(ws) or n > CJK_MAX_WORDS or mean(ws[n:]) < CJK_PREFIX_VALUE_CONF:
+            if not 0 < n < len(ws) or n > CJK_MAX_WORDS:
                 return None
             if not any(
                 w.conf < CJK_PREFIX_CONF and stroke_crossings(page, w.box) >= CJK_MIN_STROKES
                 for w in ws[:n]
             ):
                 return None
-            return ws[:n]
+            if mean(ws[n:]) >= CJK_PREFIX_VALUE_CONF:
+                return ws[:n]
+            # A weak value of digits after a Chinese label is a Chinese date or number
+            # ("20234-10A78" for 2023年10月7日): the whole line is re-read.
+            value = "".join(w.text for w in ws[n:])
+            if colon and len(ws) <= CJK_MAX_WORDS and sum(ch.isdigit() for ch in value) >= 4:
+                return ws
+            return None
 
         taken = {key for key, _ in weak}
         weak += [

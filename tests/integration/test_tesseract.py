@@ -278,3 +278,27 @@ def test_chinese_labels_before_a_colon_and_a_sure_value_are_read(reader):
     assert "日期" in page.text and "年份" in page.text, page.text
     got = extract([page], DocType.seller_declaration).values
     assert got["issue_date"].value == dt.date(2023, 2, 8)
+
+
+def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
+    """A generated scan whose issue date is printed 2023年10月7日 after 签发日期: the English
+    pass reads "1. BA HA: 20234-10A78"; the whole line is re-read with Chinese."""
+    import datetime as dt
+    import json
+
+    from fixtures.generate import generate_transaction, tx_rng
+    from verifier.intake import inspect_file
+    from verifier.policy import Policy
+    from verifier.read import read_document
+    from verifier.settings import Settings
+
+    folder = generate_transaction(tmp_path, "TX-20261201-0012", tx_rng(20261201, 12),
+                                  seed=20261201)
+    truth = json.loads(folder.with_suffix(".truth.json").read_text())["documents"]
+    name = next(n for n, d in truth.items()
+                if d["type"] == "mileage_certificate" and d["medium"] == "scan_pdf")
+    assert truth[name]["fields"]["issue_date"] == "2023-10-07"
+    settings = Settings()
+    item = inspect_file(folder / name, folder, settings.limits)
+    doc = read_document(item, settings, TesseractReader("eng"), Policy()).document
+    assert doc.fields.issue_date == dt.date(2023, 10, 7)
