@@ -20,6 +20,7 @@ from checks.vin import check_digit_required
 from extractors import normalize
 from extractors.label_repair import repair_labels
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
+from extractors.ocr import join_cjk
 from extractors.page import Box, PageText, Word, union_box
 from extractors.templates import (
     OTHER,
@@ -696,19 +697,29 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             )
 
 
+def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
+    """A date value of 4 digits and more that did not parse: 年, 月 and 日 read as junk."""
+    return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
+
+
 def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
-    its point and L lost), where the field has no value from elsewhere."""
+    its point and L lost), where the field has no value from elsewhere. A date of digits
+    garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""
     todo = [(f, hit, src) for f, (hit, src) in unparsed.items() if f not in values]
-    for page in sorted({src["page"] for _, _, src in todo[:MAX_VALUE_REREADS]}):
-        mine = [(f, hit, src) for f, hit, src in todo[:MAX_VALUE_REREADS] if src["page"] == page]
+    jobs = [
+        (f, hit, src, "line_zh" if _chinese_date_like(hit, src["raw"]) else "line")
+        for f, hit, src in todo[:MAX_VALUE_REREADS]
+    ]
+    for page, purpose in sorted({(src["page"], how) for _, _, src, how in jobs}):
+        mine = [(f, hit, src) for f, hit, src, how in jobs if (src["page"], how) == (page, purpose)]
         boxes = [src["box"] for _, _, src in mine]
-        for (name, hit, src), words in zip(mine, reread(page, boxes, "line"), strict=True):
+        for (name, hit, src), words in zip(mine, reread(page, boxes, purpose), strict=True):
             x0, _, x1, _ = src["box"]
             words = [w for w in words if x0 - 4 <= (w.box[0] + w.box[2]) / 2 <= x1 + 4]
             if not words:
                 continue
-            text = " ".join(w.text for w in words)
+            text = " ".join(w.text for w in join_cjk(words))
             if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
                 text = text.split(":", 1)[1].strip()
             parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})

@@ -162,7 +162,7 @@ def _is_cjk(text: str) -> bool:
     return all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
-def _join_cjk(words: list[Word]) -> list[Word]:
+def join_cjk(words: list[Word]) -> list[Word]:
     """Tesseract gives Chinese one character a word; join neighbours into one word."""
     out: list[Word] = []
     for w in sorted(words, key=lambda w: (w.line_key, w.box[0])):
@@ -592,7 +592,7 @@ class TesseractReader:
             return words
         replaced: dict[int, tuple[list[Word], list[Word]]] = {}
         for n, ((key, ws), mine) in enumerate(zip(weak, found, strict=True)):
-            shifted = [Word(w.text, w.box, w.conf, key) for w in _join_cjk(mine)]
+            shifted = [Word(w.text, w.box, w.conf, key) for w in join_cjk(mine)]
             # Only what lies within the line itself (the crop's margin may catch a neighbour),
             # and only a reading that found Chinese: this is no second English pass.
             lx0, _, lx1, _ = union_box(w.box for w in ws)

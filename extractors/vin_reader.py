@@ -376,12 +376,15 @@ def find_chassis_numbers(text: str) -> list[str]:
     """Japanese domestic frame numbers (``GRJ150-0012345``) in the text, upper case, in text
     order, each once. Model codes such as ``DBA-GRJ150W`` are not frame numbers.
 
-    >>> find_chassis_numbers('Chassis No: zvw30-1234567 / NZE161 - 7012345')
-    ['ZVW30-1234567', 'NZE161-7012345']
+    >>> find_chassis_numbers('Chassis No: zvw30-1234567 / NZE161 - 7012345 / GSE20—9638148')
+    ['ZVW30-1234567', 'NZE161-7012345', 'GSE20-9638148']
     """
     if not isinstance(text, str) or not text or len(text) > _MAX_TEXT:
         return []
-    prepared = re.sub(r"[ \t]*[\-‐‑‒–—−ー－][ \t]*", "-", _prepare_dashes(text)).upper()
+    # Dashes first: OCR reads the hyphen of a photographed plate as an em dash, which the
+    # preparation below would blank as any other non-ASCII character.
+    dashed = re.sub(r"[ \t]*[\-‐‑‒–—−ー－][ \t]*", "-", text)
+    prepared = _prepare_dashes(dashed).upper()
     found: list[str] = []
     for m in vincheck.CHASSIS_NUMBER_RE.finditer(prepared):
         number = f"{m.group(1)}-{m.group(2)}"

@@ -284,3 +284,22 @@ def test_an_ocr_value_that_does_not_parse_is_read_again():
     assert got.values["engine_displacement_cc"].value == 1200
     assert got.values["engine_displacement_cc"].raw == "1.2L"
     assert any("did not parse" in n for n in got.notes)
+
+
+def test_a_garbled_chinese_date_is_read_again_with_chinese():
+    from extractors.page import Word
+
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Signed on: 20233A88"),
+             conf=0.8, method="ocr")
+    value = next(w for w in p.words if w.text == "20233A88")
+    purposes = []
+
+    def reread(page_number, boxes, purpose):
+        purposes.append(purpose)
+        x0, y0, _, y1 = value.box
+        return [[Word(t, (x0 + 8 * i, y0, x0 + 8 * i + 7, y1), 0.9)
+                 for i, t in enumerate(["2023", "年", "3", "月", "8", "日"])]]
+
+    got = extract([p], DocType.purchase_contract, reread=reread).values
+    assert purposes == ["line_zh"]
+    assert got["issue_date"].value == dt.date(2023, 3, 8)

@@ -242,3 +242,9 @@ def test_dimensions_in_a_row_are_not_a_vin():
     # a spec sheet's "Length x Width x Height" value beside "2,188 cc", read by OCR as one row
     assert find_vins("4786 x 1916 x 1534 mm 2") == []
     assert find_vins("4786 x 1916 x 1534 mm 2,188 cc") == []
+
+
+def test_a_frame_number_whose_hyphen_was_read_as_a_dash_is_found():
+    # OCR of a photographed plate: "CHASSIS NO. GSE20—9638148" (an em dash).
+    assert find_chassis_numbers("CHASSIS NO. GSE20—9638148") == ["GSE20-9638148"]
+    assert find_chassis_numbers("E12 – 6197903") == ["E12-6197903"]

@@ -210,6 +210,12 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
         if purpose == "vin":
             # psm 8 (one word) read noisy VINs right where psm 7 added characters.
             return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
+        if purpose == "line_zh":  # a value printed in Chinese (2023年3月8日)
+            from extractors.ocr import CJK_LANGS, available_languages
+
+            if not set(CJK_LANGS.split("+")) <= available_languages():
+                return [[] for _ in boxes]
+            return reader.reread_many(boxes, psm=6, lang=CJK_LANGS, image=image)
         # psm 6 read thin fonts best (a B/L's container line)
         return reader.reread_many(boxes, psm=6, image=image)
 
