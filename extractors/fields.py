@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from checks import container as container_check
 from checks.vin import check_digit_required
@@ -643,6 +643,25 @@ WEAK_VALUE = 0.75
 MAX_VALUE_REREADS = 4
 
 
+class _Reread(NamedTuple):
+    name: str
+    page: int
+    crop: Box  # the region read again
+    columns: tuple[float, float]  # x range the value's own words are centred in
+    purpose: str  # Rereader purpose: "line", or "line_zh" for a value printed in Chinese
+
+
+def _reread_each(jobs: list[_Reread], reread: Rereader):
+    """Each job with the words read again in its crop, one Tesseract call per page and
+    purpose; only the words centred within the value's columns: the crop also catches its
+    label and the start of the next column ("Seller: Chongqing ... Ltd. Buy")."""
+    for page, purpose in sorted({(j.page, j.purpose) for j in jobs}):
+        mine = [j for j in jobs if (j.page, j.purpose) == (page, purpose)]
+        for job, words in zip(mine, reread(page, [j.crop for j in mine], purpose), strict=True):
+            x0, x1 = job.columns
+            yield job, [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
+
+
 def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -> None:
     """Re-read, alone and enlarged, the values OCR was least sure of; keep a re-reading that
     parses and is more confident ("-OS ANGELES, USA" → "LOS ANGELES, USA")."""
@@ -655,46 +674,36 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         and v.confidence < WEAK_VALUE
         and parsers.get(name) in ("text", "party", "place", "date", "identifier", "km", "money")
     )
-    chosen = [name for _, name in weak[:MAX_VALUE_REREADS]]
-    for page in sorted({values[n].page for n in chosen}):
-        names = [n for n in chosen if values[n].page == page]
-        boxes = []
-        for name in names:
-            x0, y0, x1, y1 = values[name].box
-            pad = y1 - y0
-            boxes.append((max(0.0, x0 - pad), y0, x1 + pad, y1))
-        for name, words in zip(names, reread(page, boxes, "line"), strict=True):
-            v = values[name]
-            # Only words of the value itself: the widened crop also catches its label and the
-            # start of the next column ("Seller: Chongqing ... Ltd. Buy").
-            x0, _, x1, _ = v.box
-            words = [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
-            if not words:
-                continue
-            text = " ".join(w.text for w in words)
-            conf = sum(w.conf for w in words) / len(words)
-            # The enlarged crop may catch the end of the label: what follows a colon.
-            if (
-                ":" in text
-                and ":" not in v.raw.strip(_SEPARATORS)
-                and len(text.split(":", 1)[0]) <= 24
-            ):
-                text = text.split(":", 1)[1]
-            parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
-            if parsed is None or conf <= v.confidence or parsed[0] == v.value:
-                continue
-            notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
-            values[name] = Value(
-                parsed[0],
-                v.page,
-                union_box(w.box for w in words),
-                conf,
-                text,
-                "ocr",
-                v.corrections,
-                {**v.extra, **parsed[1]},
-                v.rank,
-            )
+    jobs = []
+    for _, name in weak[:MAX_VALUE_REREADS]:
+        x0, y0, x1, y1 = values[name].box
+        pad = y1 - y0
+        jobs.append(_Reread(name, values[name].page, (max(0.0, x0 - pad), y0, x1 + pad, y1),
+                            (x0, x1), "line"))
+    for job, words in _reread_each(jobs, reread):
+        name, v = job.name, values[job.name]
+        if not words:
+            continue
+        text = " ".join(w.text for w in words)
+        conf = sum(w.conf for w in words) / len(words)
+        # The enlarged crop may catch the end of the label: what follows a colon.
+        if ":" in text and ":" not in v.raw.strip(_SEPARATORS) and len(text.split(":", 1)[0]) <= 24:
+            text = text.split(":", 1)[1]
+        parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
+        if parsed is None or conf <= v.confidence or parsed[0] == v.value:
+            continue
+        notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
+        values[name] = Value(
+            parsed[0],
+            v.page,
+            union_box(w.box for w in words),
+            conf,
+            text,
+            "ocr",
+            v.corrections,
+            {**v.extra, **parsed[1]},
+            v.rank,
+        )
 
 
 def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
@@ -708,35 +717,32 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes)
     garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""
     todo = [(f, hit, src) for f, (hit, src) in unparsed.items() if f not in values]
     jobs = [
-        (f, hit, src, "line_zh" if _chinese_date_like(hit, src["raw"]) else "line")
+        _Reread(f, src["page"], src["box"], (src["box"][0] - 4, src["box"][2] + 4),
+                "line_zh" if _chinese_date_like(hit, src["raw"]) else "line")
         for f, hit, src in todo[:MAX_VALUE_REREADS]
     ]
-    for page, purpose in sorted({(src["page"], how) for _, _, src, how in jobs}):
-        mine = [(f, hit, src) for f, hit, src, how in jobs if (src["page"], how) == (page, purpose)]
-        boxes = [src["box"] for _, _, src in mine]
-        for (name, hit, src), words in zip(mine, reread(page, boxes, purpose), strict=True):
-            x0, _, x1, _ = src["box"]
-            words = [w for w in words if x0 - 4 <= (w.box[0] + w.box[2]) / 2 <= x1 + 4]
-            if not words:
-                continue
-            text = " ".join(w.text for w in join_cjk(words))
-            if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
-                text = text.split(":", 1)[1].strip()
-            parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
-            if parsed is None or parsed[0] is None:
-                continue
-            notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
-            values[name] = Value(
-                parsed[0],
-                page,
-                union_box(w.box for w in words),
-                min(w.conf for w in words),
-                text,
-                "ocr",
-                list(parsed[1].get("corrections", [])),
-                parsed[1],
-                (hit.priority, page),
-            )
+    for job, words in _reread_each(jobs, reread):
+        name, (hit, src) = job.name, unparsed[job.name]
+        if not words:
+            continue
+        text = " ".join(w.text for w in join_cjk(words))
+        if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
+            text = text.split(":", 1)[1].strip()
+        parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
+        if parsed is None or parsed[0] is None:
+            continue
+        notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
+        values[name] = Value(
+            parsed[0],
+            job.page,
+            union_box(w.box for w in words),
+            min(w.conf for w in words),
+            text,
+            "ocr",
+            list(parsed[1].get("corrections", [])),
+            parsed[1],
+            (hit.priority, job.page),
+        )
 
 
 def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, notes) -> None:
@@ -876,7 +882,8 @@ LETTERHEAD_SCALE = 1.2
 def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     """The issuing organisation printed at the head of page 1, above or just under the title."""
     tpl = doctype_templates()[dtype]
-    rows = [r for r in build_rows(page) if r.box[1] <= page.height * 0.35]
+    every = build_rows(page)
+    rows = [r for r in every if r.box[1] <= page.height * 0.35]
     # The title is a cell that is mostly title ("Odometer Verification Service" beside the
     # issuer's name is a department, not the title).
     titled = [i for i, r in enumerate(rows) if any(_is_title(c.text, tpl.titles) for c in r.cells)]
@@ -902,7 +909,7 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     # opens the page above the title, set larger than the text.
     if title:
         first = rows[0].cells[0]
-        body = median(c.height for r in build_rows(page) for c in r.cells)
+        body = median(c.height for r in every for c in r.cells)
         if (
             first.height >= LETTERHEAD_SCALE * body
             and plausible(first)

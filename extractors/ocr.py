@@ -208,8 +208,10 @@ def version() -> str:
     return _library().tesseract_version().split()[1]
 
 
-def available_languages() -> set[str]:
-    return set(_library().get_languages()[1])
+@functools.cache
+def available_languages() -> frozenset[str]:
+    """The installed language data (asked once a process: every page's Chinese re-read asks)."""
+    return frozenset(_library().get_languages()[1])
 
 
 def _library():
