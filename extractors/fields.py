@@ -36,7 +36,7 @@ from verifier.models import DocType
 # -> the words of each box. Purpose "vin" reads one VIN-alphabet word, "line" a line of text.
 Rereader = Callable[[int, list[Box], str], list[list[Word]]]
 
-_SEPARATORS = " \t:：;,-–—=|.#"
+_SEPARATORS = " \t:：;,，、-–—=|.#"
 _VESSEL_VOYAGE = re.compile(
     r"\s*(?:[/,]\s*|\s)(?:V(?:OY(?:AGE)?)?\.?\s*(?:NO\.?)?\s*[-.:]?\s*)?[0-9]{2,4}[A-Z]?\s*$",
     re.IGNORECASE,
@@ -213,6 +213,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         # A value starts with a letter or digit (or an opening quote): "_] not covered" is a
         # misread checkbox, not a place. A model may be "H6" or "3"; a party has a name.
         letters = 1 if parser == "text" else 2
+        if not value:
+            return None  # punctuation only ("，" read after a Chinese label)
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
         if ctx.get("ocr") and parser in ("party", "place") and "|" in value:
@@ -264,6 +266,19 @@ def _label_text(text: str) -> str:
     return text
 
 
+def _garbled_prefix(prefix: str) -> bool:
+    """Whether the words before a label are OCR junk rather than words of a sentence: at
+    most two short pieces, each of at most two letters or holding a digit or a symbol
+    ("Th", "=S3ME", "3A"). "The", "Contract" or "payable at" are words: a label after them
+    is part of the text."""
+    tokens = [t.strip(".,:;") for t in prefix.replace("|", " ").split()]
+    return (
+        0 < len(tokens) <= 2
+        and len("".join(tokens)) <= 8
+        and all(len(t) <= 2 or not t.isalpha() for t in tokens)
+    )
+
+
 def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
     """Label matches in one cell; a label inside a longer label of another field is dropped,
     and bilingual neighbours of one field ("车型 Model") become one label."""
@@ -287,8 +302,12 @@ def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit
         # A label starts its cell or is followed by a colon; the same words inside a value
         # or a sentence ("freight payable at DESTINATION") are not a label.
         follows_label = kept and not text[kept[-1].end : h.start].strip(" /|")
-        # Before a label may stand only table-rule residue or a number ("| 3875 Seller").
-        prefix_ok = h.start <= 12 and not re.search(r"[A-Za-z]", text[: h.start])
+        # Before a label may stand only table-rule residue or a number ("| 3875 Seller"), or
+        # the OCR garble of its Chinese twin ("3A Seller" for 卖方 Seller, "ff Price").
+        prefix_ok = h.start <= 12 and (
+            not re.search(r"[A-Za-z]", text[: h.start])
+            or (not kept and _garbled_prefix(text[: h.start]))
+        )
         colon = text[h.end :].lstrip().startswith((":", "："))
         if h.start > 2 and not (follows_label or prefix_ok or colon):
             continue
@@ -813,8 +832,10 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             break
     if "issuer" in allowed and "issuer" not in values:
         head = _letterhead(pages[0], dtype)
-        if head is not None:
-            values["issuer"] = _cell_value(normalize.clean_text(head.text), head, method)
+        # Parsed as a party: a speck read as an opening quote goes, a legal form is mended.
+        parsed = parse_value("party", head.text, ctx) if head is not None else None
+        if parsed is not None:
+            values["issuer"] = _cell_value(parsed[0], head, method)
     for name, value, cell, how in _self_naming(cells, allowed - set(values)):
         values[name] = _cell_value(value, cell, how)
 

@@ -25,6 +25,7 @@ import ctypes.util
 import functools
 import logging
 import os
+import re
 import threading
 import time
 
@@ -32,7 +33,13 @@ import cv2
 import numpy as np
 
 from extractors.page import Box, PageText, Word, union_box
-from extractors.preprocess import clean_page, rotate_quadrant, text_marks, to_gray
+from extractors.preprocess import (
+    clean_page,
+    rotate_quadrant,
+    text_mark_boxes,
+    text_marks,
+    to_gray,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +69,28 @@ CJK_MIN_PAGE_QUALITY = 0.5
 # for 日期) is re-read when a word of it is read below CJK_PREFIX_CONF and looks like Han.
 CJK_PREFIX_CONF = 0.8
 CJK_PREFIX_VALUE_CONF = 0.7
+# A weak line is a garbled label when a line read at least this surely stands beside or under
+# it ("aREM:" over "05. AUG. 2024", read at 0.77 on a 1080-px photo).
+CJK_SURE_VALUE = 0.7
 # A weak word is worth the Chinese re-read only when its ink looks like Han characters: a
 # column through a Han character crosses 3 or more strokes (车, 品, 量), one through Latin
 # letters or digits mostly 1 or 2. On 80 generated scans and photos this kept 11 of the 13
 # pages where the re-read found Chinese and dropped 37 of 60 pages' re-read calls.
 CJK_MIN_STROKES = 3.0
 
+
+# Unread marks worth a look: at least this many on the page, this many on a line; a word the
+# look reads is kept when at least this sure. Lines past the cap (largest first) are left.
+UNREAD_MIN_MARKS = 12
+UNREAD_LINE_MARKS = 3
+UNREAD_MIN_CONF = 0.6
+UNREAD_MAX_LINES = 24
+UNREAD_LINE_KEY = 9000
+# A bold word's letters touch: one mark up to this many times wider than high.
+UNREAD_MAX_ASPECT = 12.0
+
+# A word of nothing but bars is what is left of a table rule (painted out or not).
+RULE_RESIDUE = re.compile(r"[|¦]+")
 
 # A second segmentation pass when less than this share of the page's text marks was read.
 SKIPPED_COVERAGE = 0.85
@@ -96,6 +119,56 @@ def _covered(marks: np.ndarray, words: list[Word]) -> float:
             & (marks[:, 1] <= y1 + 2)
         )
     return float(inside.mean()) if len(marks) else 1.0
+
+
+def _mark_lines(marks: np.ndarray, shape: tuple[int, ...], height: float) -> list[Box]:
+    """Group mark boxes into lines: marks a character apart on one baseline join. Lines of
+    fewer than UNREAD_LINE_MARKS marks and narrower than a short word, or taller than three
+    characters (``height``: the page's), are dropped."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in marks.astype(int):
+        mask[y0:y1, x0:x1] = 1
+    reach = max(3, int(round(1.2 * height)))
+    mask = cv2.dilate(mask, np.ones((1, reach), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    counts = np.bincount(
+        labels[((marks[:, 1] + marks[:, 3]) // 2).astype(int),
+               ((marks[:, 0] + marks[:, 2]) // 2).astype(int)],
+        minlength=n,
+    )
+    lines = []
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        # A bold word is one or two marks: a line also counts by its width.
+        wide = w - 2 * (reach // 2) >= 2.5 * height
+        if (counts[i] >= UNREAD_LINE_MARKS or wide) and h <= 3 * height:
+            half = reach // 2  # the dilation's spread on either side
+            box = (float(x + half), float(y), float(x + w - half), float(y + h))
+            lines.append((counts[i], box))
+    lines.sort(key=lambda t: -t[0])
+    return [b for _, b in lines[:UNREAD_MAX_LINES]]
+
+
+def _join_lines(words: list[Word], added: list[Word]) -> list[Word]:
+    """``words`` with ``added`` (read apart), each added word put on the line of the nearest
+    word beside it, so that "MODEL" read apart from "YEAR" is still one cell with it."""
+    out = list(words)
+    for a in sorted(added, key=lambda w: w.box[0]):
+        h = a.box[3] - a.box[1]
+
+        def gap(w: Word, a: Word = a) -> float:
+            return max(w.box[0] - a.box[2], a.box[0] - w.box[2], 0.0)
+
+        beside = [
+            w
+            for w in out
+            if min(w.box[3], a.box[3]) - max(w.box[1], a.box[1])
+            >= 0.5 * min(h, w.box[3] - w.box[1])
+            and gap(w) <= 3 * h
+        ]
+        key = min(beside, key=gap).line_key if beside else a.line_key
+        out.append(Word(a.text, a.box, a.conf, key))
+    return out
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -428,7 +501,11 @@ class TesseractReader:
         if quality < POOR_READ:
             cleaned, words, quality = self._try_orientation(cleaned, words, quality, notes)
         words = self._read_skipped_text(cleaned, words, notes)
+        words = self._read_unread_lines(cleaned, words, notes)
         words = self._rescue_cjk_lines(cleaned, words, notes)
+        # A table rule's remains read as a word of bars: no text, and between a label and
+        # the value under it it reads as a cell that ends the label's block.
+        words = [w for w in words if not RULE_RESIDUE.fullmatch(w.text)]
         self.last_image = cleaned
         h, w = cleaned.shape[:2]
         return PageText(page_number, float(w), float(h), words, "ocr", "px", notes)
@@ -472,6 +549,63 @@ class TesseractReader:
             if after >= before + 0.05 or len(merged) >= 2 * len(words) + 5:
                 return merged
         return words
+
+    def _read_unread_lines(
+        self, page: np.ndarray, words: list[Word], notes: list[str]
+    ) -> list[Word]:
+        """Re-read the lines of text marks that no word covers, cut out and stacked.
+
+        Both layout passes may skip a short column: the bold labels ("Make:", "Model:", ...)
+        of a photographed contract, set apart from their values, were missing from both
+        while the page's marks were 87% read, too many for the second pass to run. Runs of
+        unread marks are grouped into lines, the lines stacked and read in one call, and what
+        is read surely where no word stands is added.
+        """
+        boxes = text_mark_boxes(page, max_aspect=UNREAD_MAX_ASPECT)
+        if len(boxes) < SKIPPED_MIN_MARKS or not words:
+            return words
+        centres = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], 1)
+        inside = np.zeros(len(boxes), bool)
+        # A junk word read over a column (a box several lines high) has not read it.
+        line = float(np.median([w.box[3] - w.box[1] for w in words]))
+        read = [w for w in words if w.box[3] - w.box[1] <= 2.5 * line]
+        for w in read:
+            x0, y0, x1, y1 = w.box
+            inside |= (
+                (centres[:, 0] >= x0 - 2) & (centres[:, 0] <= x1 + 2)
+                & (centres[:, 1] >= y0 - 2) & (centres[:, 1] <= y1 + 2)
+            )
+        unread = boxes[~inside]
+        if len(unread) < UNREAD_MIN_MARKS:
+            return words
+        # The page's character height, not the unread marks': those may be mostly colons.
+        lines = _mark_lines(unread, page.shape, float(np.median(boxes[:, 3] - boxes[:, 1])))
+        if not lines:
+            return words
+        # Lines that look like Han characters are left to the Chinese re-read, which takes
+        # the whole line, read and unread parts together.
+        lines = [b for b in lines if stroke_crossings(page, b) < CJK_MIN_STROKES]
+        if not lines:
+            return words
+        added: list[Word] = []
+        found = self.reread_many(lines, psm=6, image=page)
+        for n, (b, mine) in enumerate(zip(lines, found, strict=True)):
+            for w in mine:
+                cx = (w.box[0] + w.box[2]) / 2
+                if (
+                    w.conf >= UNREAD_MIN_CONF
+                    and sum(ch.isalnum() for ch in w.text) >= 2
+                    and b[0] - 4 <= cx <= b[2] + 4
+                    and not any(_same_place(w.box, v.box) for v in (*read, *added))
+                ):
+                    added.append(Word(w.text, w.box, w.conf, (UNREAD_LINE_KEY + n, 0, 0)))
+        # The junk the page pass read across those lines goes.
+        ids = {id(w) for w in read}
+        kept = [w for w in words if id(w) in ids or not any(_overlap(w.box, a.box) for a in added)]
+        notes.append(
+            f"unread marks: {len(unread)} in {len(lines)} line(s) re-read, {len(added)} words added"
+        )
+        return _join_lines(kept, added)
 
     def _try_orientation(self, cleaned, words, quality, notes):
         found = self.osd(cleaned)
@@ -523,7 +657,7 @@ class TesseractReader:
             return sum(w.conf for w in ws) / len(ws)
 
         boxes = {key: union_box(w.box for w in ws) for key, ws in lines.items()}
-        sure = [boxes[k] for k, ws in lines.items() if mean(ws) >= 0.8]
+        sure = [boxes[k] for k, ws in lines.items() if mean(ws) >= CJK_SURE_VALUE]
 
         def labels_a_value(b: Box) -> bool:
             # A garbled label has a cleanly read value beside it (same row, to the right) or

@@ -387,13 +387,22 @@ def remove_rules(gray: np.ndarray) -> Step:
     return out, f"rules: {count} px of table lines painted out"
 
 
-def text_marks(gray: np.ndarray) -> np.ndarray:
-    """Centres (x, y) of the character-sized ink marks of a page: where text is, read or not."""
+def text_mark_boxes(gray: np.ndarray, max_aspect: float = 3.0) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1), one row each, of the character-sized ink marks of a page:
+    where text is, read or not. A mark is at most ``max_aspect`` times wider than high; the
+    letters of a bold word touch and make one mark."""
     mask = ink_mask(gray).astype(np.uint8)
-    n, _, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
-    ok = (hs >= 5) & (hs <= gray.shape[0] * 0.05) & (ws <= 3 * hs) & (ws >= 2)
-    return centres[1:][ok]
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    xs, ys = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    ws, hs = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    ok = (hs >= 5) & (hs <= gray.shape[0] * 0.05) & (ws <= max_aspect * hs) & (ws >= 2)
+    return np.stack([xs, ys, xs + ws, ys + hs], axis=1)[ok].astype(np.float64)
+
+
+def text_marks(gray: np.ndarray) -> np.ndarray:
+    """Centres (x, y) of the character-sized ink marks of a page."""
+    boxes = text_mark_boxes(gray)
+    return np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
 
 
 def upscale(gray: np.ndarray) -> Step:

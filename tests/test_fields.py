@@ -303,3 +303,49 @@ def test_a_garbled_chinese_date_is_read_again_with_chinese():
     got = extract([p], DocType.purchase_contract, reread=reread).values
     assert purposes == ["line_zh"]
     assert got["issue_date"].value == dt.date(2023, 3, 8)
+
+
+def test_a_label_after_the_ocr_garble_of_its_chinese_twin_is_a_label():
+    # 卖方 Seller / 价格 Price read by an English pass as "3A Seller" and "ff Price".
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"),
+             (100, 50, "3A Seller"), (100, 250, "Shanghai Autostar Export Co., Ltd."),
+             (115, 50, "ff Price"), (115, 250, "EUR 33.200,00"),
+             (130, 50, "=S3ME Color"), (130, 250, "Brown"),
+             conf=0.8, method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["seller"] == "Shanghai Autostar Export Co., Ltd."
+    assert got["price"] == 33200
+    assert got["currency"] == "EUR"
+    assert got["color"] == "brown"
+
+
+@pytest.mark.parametrize("line", [
+    "Contract freight payable at Price 12,500",  # a sentence: words before the label
+    "The Price: as agreed",
+])
+def test_words_of_a_sentence_before_a_label_word_are_not_a_garble(line):
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, line), conf=0.8, method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert "price" not in got
+
+
+def test_a_value_repeating_its_label_word_keeps_it():
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Model: Model Y"),
+             conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["model"] == "Model Y"
+
+
+def test_a_full_width_comma_after_a_chinese_label_is_no_value():
+    p = page((60, 200, "出口许可证 / Export Licence"), (100, 50, "目的国，"), (115, 50, "Brazil"),
+             conf=0.9, method="ocr")
+    got, ex = _values([p], DocType.export_license)
+    assert got["destination_country"] == "Brazil"
+
+
+def test_a_speck_read_as_an_opening_quote_before_the_letterhead_goes():
+    p = page((40, 200, "‘China Certification & Inspection Group (CCIC)"),
+             (60, 200, "Vehicle Inspection Report"),
+             (100, 50, "VIN: LGWCNEDD7KS152283"), conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.inspection_report)
+    assert got["issuer"] == "China Certification & Inspection Group (CCIC)"

@@ -302,3 +302,51 @@ def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
     item = inspect_file(folder / name, folder, settings.limits)
     doc = read_document(item, settings, TesseractReader("eng"), Policy()).document
     assert doc.fields.issue_date == dt.date(2023, 10, 7)
+
+
+def contract_page() -> np.ndarray:
+    """A contract's vehicle block: bold labels in one column, values well apart in another."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    rows = [("Make:", "Nissan"), ("Model:", "Note"), ("Transmission:", "CVT"),
+            ("Odometer:", "161908 km"), ("Colour:", "Silver")]
+    for i, (label, value) in enumerate(rows):
+        y = 100 + 18 * i
+        page.insert_text((60, y), label, fontname="hebo", fontsize=11)
+        page.insert_text((230, y), value, fontname="helv", fontsize=11)
+    pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    doc.close()
+    return img
+
+
+def test_lines_no_pass_read_are_read_and_joined_to_their_row(reader):
+    """Both layout passes skipped the label column of a photographed contract (generated
+    TX-20261201-0016): the unread marks are found, those lines read, and the labels put back
+    where they stand, so each label finds its value."""
+    from extractors.fields import extract
+    from extractors.page import PageText
+    from verifier.models import DocType
+
+    img = contract_page()
+    words = reader._data(img, psm=3)
+    labels = {"Make:", "Model:", "Transmission:", "Odometer:", "Colour:"}
+    assert labels <= {w.text for w in words}  # the clean page reads them all...
+    skipped = [w for w in words if w.text not in labels]  # ...the photo's pass did not
+    notes: list[str] = []
+    back = reader._read_unread_lines(img, skipped, notes)
+    assert labels <= {w.text for w in back}, notes
+    assert notes and notes[0].startswith("unread marks:")
+    page = PageText(1, float(img.shape[1]), float(img.shape[0]), back, "ocr", "px", notes)
+    got = extract([page], DocType.purchase_contract).values
+    assert got["transmission"].value == "cvt"
+    assert got["odometer_km"].value == 161908
+    assert got["color"].value == "silver"
+
+
+def test_a_fully_read_page_reads_nothing_again(reader):
+    img = contract_page()
+    words = reader._data(img, psm=3)
+    notes: list[str] = []
+    assert reader._read_unread_lines(img, words, notes) == words
+    assert notes == []

@@ -1,0 +1,71 @@
+"""Finding the lines of a page that OCR left unread, and fitting their re-read words into the
+page's lines (fast, no Tesseract)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pymupdf
+
+from extractors.ocr import RULE_RESIDUE, _join_lines, _mark_lines
+from extractors.page import Word
+from extractors.preprocess import text_mark_boxes
+
+LABELS = ["Make:", "Model:", "MY:", "Frame No.:", "Transmission:", "Odometer:"]
+
+
+def label_column(dpi: int = 200) -> np.ndarray:
+    """Bold labels one under the other, as on a photographed contract (grayscale)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for i, label in enumerate(LABELS):
+        page.insert_text((60, 100 + 18 * i), label, fontname="hebo", fontsize=11)
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    doc.close()
+    return img
+
+
+def test_bold_labels_make_one_line_each():
+    img = label_column()
+    marks = text_mark_boxes(img, max_aspect=12.0)
+    height = float(np.median(marks[:, 3] - marks[:, 1]))
+    lines = sorted(_mark_lines(marks, img.shape, height), key=lambda b: b[1])
+    assert len(lines) == len(LABELS)
+    # one above the other, none spanning two labels
+    tops = [b[1] for b in lines]
+    assert all(b - a > 30 for a, b in zip(tops, tops[1:], strict=False))
+    # each line starts at the labels' left edge (60 pt at 200 dpi = 167 px)
+    assert all(abs(b[0] - 167) < 8 for b in lines)
+
+
+def test_lines_are_measured_with_the_pages_character_height():
+    # Unread marks may be mostly the labels' colons; measured with the colons' height, a
+    # 24-px bold label is "taller than three characters" and its line is lost.
+    img = label_column()
+    marks = text_mark_boxes(img, max_aspect=12.0)
+    heights = marks[:, 3] - marks[:, 1]
+    dots = float(np.median(heights[heights < 12]))
+    assert len(_mark_lines(marks, img.shape, dots)) < len(LABELS)
+    assert len(_mark_lines(marks, img.shape, float(np.median(heights)))) == len(LABELS)
+
+
+def test_a_lone_mark_is_no_line():
+    marks = np.array([[100.0, 100.0, 110.0, 120.0]])
+    assert _mark_lines(marks, (500, 500), 20.0) == []
+
+
+def test_added_words_join_the_line_beside_them():
+    read = [Word("17,940", (300, 100, 380, 124), 0.9, (4, 1, 1))]
+    added = [Word("mls", (392, 100, 430, 124), 0.8, (9000, 0, 0)),
+             Word("MODEL", (100, 200, 180, 224), 0.9, (9001, 0, 0)),
+             Word("YEAR", (192, 200, 250, 224), 0.9, (9002, 0, 0)),
+             Word("Page", (100, 400, 160, 424), 0.9, (9003, 0, 0))]
+    out = {w.text: w.line_key for w in _join_lines(read, added)}
+    assert out["mls"] == (4, 1, 1)  # beside the value it follows
+    assert out["YEAR"] == out["MODEL"]  # read on two unread lines, one line of the page
+    assert out["Page"] == (9003, 0, 0)  # alone: its own line
+
+
+def test_rule_residue_is_bars_only():
+    assert RULE_RESIDUE.fullmatch("|") and RULE_RESIDUE.fullmatch("||")
+    assert not RULE_RESIDUE.fullmatch("|Remarks") and not RULE_RESIDUE.fullmatch("1")
