@@ -107,8 +107,8 @@ MERGE_MARGIN = 0.15
 SAME_PLACE = 0.3
 
 
-def _covered(marks: np.ndarray, words: list[Word]) -> float:
-    """Share of text marks (centres) that lie inside some word's box."""
+def _read_marks(marks: np.ndarray, words: list[Word]) -> np.ndarray:
+    """Which text marks (centres) lie inside some word's box."""
     inside = np.zeros(len(marks), bool)
     for w in words:
         x0, y0, x1, y1 = w.box
@@ -118,7 +118,12 @@ def _covered(marks: np.ndarray, words: list[Word]) -> float:
             & (marks[:, 1] >= y0 - 2)
             & (marks[:, 1] <= y1 + 2)
         )
-    return float(inside.mean()) if len(marks) else 1.0
+    return inside
+
+
+def _covered(marks: np.ndarray, words: list[Word]) -> float:
+    """Share of text marks (centres) that lie inside some word's box."""
+    return float(_read_marks(marks, words).mean()) if len(marks) else 1.0
 
 
 def _mark_lines(marks: np.ndarray, shape: tuple[int, ...], height: float) -> list[Box]:
@@ -136,14 +141,14 @@ def _mark_lines(marks: np.ndarray, shape: tuple[int, ...], height: float) -> lis
                ((marks[:, 0] + marks[:, 2]) // 2).astype(int)],
         minlength=n,
     )
+    half = reach // 2  # the dilation's spread on either side
     lines = []
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
+        box = (float(x + half), float(y), float(x + w - half), float(y + h))
         # A bold word is one or two marks: a line also counts by its width.
-        wide = w - 2 * (reach // 2) >= 2.5 * height
+        wide = box[2] - box[0] >= 2.5 * height
         if (counts[i] >= UNREAD_LINE_MARKS or wide) and h <= 3 * height:
-            half = reach // 2  # the dilation's spread on either side
-            box = (float(x + half), float(y), float(x + w - half), float(y + h))
             lines.append((counts[i], box))
     lines.sort(key=lambda t: -t[0])
     return [b for _, b in lines[:UNREAD_MAX_LINES]]
@@ -565,23 +570,14 @@ class TesseractReader:
         if len(boxes) < SKIPPED_MIN_MARKS or not words:
             return words
         centres = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], 1)
-        inside = np.zeros(len(boxes), bool)
         # A junk word read over a column (a box several lines high) has not read it.
         line = float(np.median([w.box[3] - w.box[1] for w in words]))
         read = [w for w in words if w.box[3] - w.box[1] <= 2.5 * line]
-        for w in read:
-            x0, y0, x1, y1 = w.box
-            inside |= (
-                (centres[:, 0] >= x0 - 2) & (centres[:, 0] <= x1 + 2)
-                & (centres[:, 1] >= y0 - 2) & (centres[:, 1] <= y1 + 2)
-            )
-        unread = boxes[~inside]
+        unread = boxes[~_read_marks(centres, read)]
         if len(unread) < UNREAD_MIN_MARKS:
             return words
         # The page's character height, not the unread marks': those may be mostly colons.
         lines = _mark_lines(unread, page.shape, float(np.median(boxes[:, 3] - boxes[:, 1])))
-        if not lines:
-            return words
         # Lines that look like Han characters are left to the Chinese re-read, which takes
         # the whole line, read and unread parts together.
         lines = [b for b in lines if stroke_crossings(page, b) < CJK_MIN_STROKES]
