@@ -937,11 +937,14 @@ def clean_text(text: str) -> str | None:
 
 
 # OCR's usual misreadings of a company's legal form: the comma of "Co.," read as a second
-# full stop ("Co.. Ltd.", "Co.., Ltd."), and "Lid." / "Lad." / "L1d." for a final "Ltd."
-# after "Co.". Only these fixed suffixes are touched.
+# full stop ("Co.. Ltd.", "Co.., Ltd."); "Lid." / "Lad." / "L1d." / "itd." / "Ld." for a final
+# "Ltd." after "Co." or "(Pty)"; and a final "Lid" after a name ("Adebayo Motors Lid"), which
+# no company is called. Only these fixed suffixes are touched.
+_AFTER_CO = r"(?:(?<=\bCo\.\s)|(?<=\bCo\.,\s)|(?<=\(Pty\)\s))"
 _LEGAL_FORM_FIXES = (
     (re.compile(r"\bCo\.\.+,?"), "Co.,"),
-    (re.compile(r"\b(Co\.,?\s+)L[a-z1|!]d\b\.?(?=\s*$)"), r"\1Ltd."),
+    (re.compile(_AFTER_CO + r"(?:L[a-z1|!]d|[il1|]td|Ld)\b(?=\.?\s*$)"), "Ltd"),
+    (re.compile(r"(?<=[A-Za-z]{3}\s)L[il1|]d\b(?=\.?\s*$)"), "Ltd"),
 )
 
 
@@ -950,19 +953,14 @@ def fix_legal_form(text: str) -> tuple[str, list[str]]:
     changed (for the value's ``corrections``).
 
     >>> fix_legal_form('Minato Trading Co., Lid.')
-    ('Minato Trading Co., Ltd.', ['Lid. → Ltd.'])
+    ('Minato Trading Co., Ltd.', ['Lid → Ltd'])
     >>> fix_legal_form('Kobe Global Motors Co.. Lad.')
-    ('Kobe Global Motors Co., Ltd.', ['Co.. → Co.,', 'Lad. → Ltd.'])
+    ('Kobe Global Motors Co., Ltd.', ['Co.. → Co.,', 'Lad → Ltd'])
     """
     notes: list[str] = []
     for rx, repl in _LEGAL_FORM_FIXES:
         m = rx.search(text)
-        if m is None:
-            continue
-        fixed = rx.sub(repl, text, count=1)
-        if fixed != text:
-            old = m.group(0)[len(m.group(1)) :] if m.lastindex else m.group(0)
-            new = repl.replace(r"\1", "")
-            notes.append(f"{old.strip()} → {new}")
-            text = fixed
+        if m is not None and m.group(0) != repl:
+            notes.append(f"{m.group(0).strip()} → {repl}")
+            text = text[: m.start()] + repl + text[m.end() :]
     return text, notes

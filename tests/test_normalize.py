@@ -632,9 +632,24 @@ def test_fix_legal_form_only_touches_the_suffix():
     from extractors.normalize import fix_legal_form
 
     assert fix_legal_form("Tianjin Hengda Vehicle Export Co., Lid.") == (
-        "Tianjin Hengda Vehicle Export Co., Ltd.", ["Lid. → Ltd."])
+        "Tianjin Hengda Vehicle Export Co., Ltd.", ["Lid → Ltd"])
     assert fix_legal_form("Kobe Global Motors Co.., Ltd.") == (
         "Kobe Global Motors Co., Ltd.", ["Co.., → Co.,"])
     # Names that merely contain the letters are left alone.
     assert fix_legal_form("Lido Motors Co., Ltd.") == ("Lido Motors Co., Ltd.", [])
     assert fix_legal_form("Co., Lid and Partners") == ("Co., Lid and Partners", [])
+    assert fix_legal_form("Shanghai Auto Co. Ltd.") == ("Shanghai Auto Co. Ltd.", [])
+
+
+def test_fix_legal_form_reads_the_final_ltd_through_its_usual_misreadings():
+    from extractors.normalize import fix_legal_form
+
+    assert fix_legal_form("Adebayo Motors Lid") == ("Adebayo Motors Ltd", ["Lid → Ltd"])
+    assert fix_legal_form("Cape Auto Traders (Pty) Lid") == (
+        "Cape Auto Traders (Pty) Ltd", ["Lid → Ltd"])
+    assert fix_legal_form("Kobe Global Motors Co., itd.") == (
+        "Kobe Global Motors Co., Ltd.", ["itd → Ltd"])
+    assert fix_legal_form("Chongqing Export Co. Ld.") == ("Chongqing Export Co. Ltd.", ["Ld → Ltd"])
+    # "Lad" or "Ld" after a bare name is not read as Ltd: only after "Co." or "(Pty)".
+    assert fix_legal_form("Global Lad") == ("Global Lad", [])
+    assert fix_legal_form("Tokyo Ld") == ("Tokyo Ld", [])

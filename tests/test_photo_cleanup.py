@@ -68,16 +68,18 @@ def test_sheet_touching_the_frame_with_two_corners_is_still_flattened():
     assert pp.find_page_quad(scan) is None
 
 
-def test_only_photographed_or_enlarged_pages_are_sharpened(monkeypatch):
-    # Off by default (see SHARPENED_AFTER); when enabled, flatbed scans stay untouched.
-    monkeypatch.setattr(pp, "SHARPENED_AFTER", ("perspective", "upscale"))
-    scan = form_page(200, shaded_labels=False)
-    _, notes = pp.clean_page(scan)
-    assert not any(n.startswith("sharpen") for n in notes)
-    small = form_page(72, shaded_labels=False)
-    _, notes = pp.clean_page(small)
-    assert any(n.startswith("upscale") for n in notes)
-    assert any(n.startswith("sharpen") for n in notes)
+def test_only_pages_enlarged_from_mid_sized_characters_are_sharpened():
+    def sharpened(dpi: int) -> tuple[bool, bool]:
+        _, notes = pp.clean_page(form_page(dpi, shaded_labels=False))
+        return (any(n.startswith("upscale") for n in notes),
+                any(n.startswith("sharpen") for n in notes))
+
+    # A 200-dpi scan is read as it is.
+    assert sharpened(200) == (False, False)
+    # A phone photo about 1,000 px wide (10-11 px characters) is enlarged and sharpened.
+    assert sharpened(100) == (True, True)
+    # 8 px characters are enlarged only: the mask's halo would join their 1-px strokes.
+    assert sharpened(72) == (True, False)
 
 
 def test_sharpen_restores_stroke_contrast():
