@@ -21,7 +21,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import pycountry
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from checks.facts import INDETERMINATE, basis, label, readable
 from verifier.context import CheckContext
@@ -93,6 +95,52 @@ def country_code(text: str | None) -> str | None:
         return codes[words]
     found, _ = _find(words, names)
     return next(iter(found)) if len(found) == 1 else None
+
+
+@cache
+def _country_names() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(name as words, the name reported for it) of every country: the table's names and
+    ISO 3166's (pycountry), so that a real country's name is never "repaired" into another's
+    ("Gambia" is not an OCR error for the table's "Zambia")."""
+    data = yaml.safe_load((DATA / "countries.yaml").read_text(encoding="utf-8"))
+    table = {iso2: aliases[1] for iso2, aliases in data.items()}
+    out: dict[tuple[str, ...], str] = {}
+    for aliases in data.values():
+        for name in aliases[1:]:
+            out[_words(name)] = aliases[1]
+    for country in pycountry.countries:
+        spelled = table.get(country.alpha_2) or getattr(country, "common_name", country.name)
+        for name in (country.name, country.name.split(",")[0],
+                     getattr(country, "common_name", ""), getattr(country, "official_name", "")):
+            if name:
+                out.setdefault(_words(name), spelled)
+    return tuple((words, spelled) for words, spelled in out.items()
+                 if sum(map(len, words)) >= 5)
+
+
+def nearest_country_name(text: str, *, min_similarity: float = 0.7, margin: float = 0.08):
+    """The country name an OCR-garbled one stands for ("South Alrica" -> "South Africa"): the
+    name clearly closest by edit distance, or None: for a real country's name (nothing to
+    repair), and when two countries are about as close (never guessed between).
+
+    >>> nearest_country_name('Onited Acab Emirates'), nearest_country_name('South Alrica')
+    ('United Arab Emirates', 'South Africa')
+    >>> [nearest_country_name(name) for name in ('Niger', 'Gambia', 'Atlantis')]
+    [None, None, None]
+    """
+    words = _words(text or "")
+    names = _country_names()
+    if not words or any(words == known for known, _ in names):
+        return None
+    key = " ".join(words)
+    scored = sorted(
+        ((Levenshtein.normalized_similarity(key, " ".join(known)), spelled)
+         for known, spelled in names),
+        reverse=True,
+    )
+    best, spelled = scored[0]
+    rival = next((score for score, other in scored[1:] if other != spelled), 0.0)
+    return spelled if best >= min_similarity and best - rival >= margin else None
 
 
 def port_countries(text: str | None) -> set[str] | None:

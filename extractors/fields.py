@@ -16,7 +16,8 @@ from statistics import median
 from typing import Any, NamedTuple
 
 from checks import container as container_check
-from checks.vin import check_digit_required
+from checks.route import nearest_country_name
+from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import repair_labels
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
@@ -162,7 +163,11 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     if parser == "vin":
         reading = _read_vin(text, ctx)
         if reading is None:
-            chassis = find_chassis_numbers(text)
+            # OCR splits a photographed serial at a gap ("GSE20-9638 148"): a value that is a
+            # frame number once its spaces go is one.
+            chassis = find_chassis_numbers(text) or (
+                [compact_chassis_number(text)] if is_chassis_number(text) else []
+            )
             return (None, {"chassis_number": chassis[0]}) if chassis else None
         return reading.vin, {"reading": reading}
     if parser == "date":
@@ -208,7 +213,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     if parser == "vessel":
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
         return (name, extra) if sum(ch.isalpha() for ch in name) >= 3 else None
-    if parser in ("text", "party", "place", "block"):
+    if parser in ("text", "party", "place", "country", "block"):
         value = normalize.clean_text(text)
         # A value starts with a letter or digit (or an opening quote): "_] not covered" is a
         # misread checkbox, not a place. A model may be "H6" or "3"; a party has a name.
@@ -217,7 +222,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             return None  # punctuation only ("，" read after a Chinese label)
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
-        if ctx.get("ocr") and parser in ("party", "place") and "|" in value:
+        if ctx.get("ocr") and parser in ("party", "place", "country") and "|" in value:
             # A table rule read as "|" beside specks ("1 . - | Lekki Auto Imports Ltd"): the
             # one segment that holds a name is the value.
             named = [p.strip() for p in value.split("|") if sum(ch.isalpha() for ch in p) >= 3]
@@ -227,6 +232,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             value, fixed = normalize.fix_legal_form(value)
             if fixed:
                 extra = {"corrections": fixed}
+        if ctx.get("ocr") and parser == "country" and (named := nearest_country_name(value)):
+            extra = {"corrections": [f"{value} → {named}"]}
+            value = named
         if (
             not value
             or sum(ch.isalnum() for ch in value) < letters
@@ -691,7 +699,8 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         if v.method == "ocr"
         and v.box is not None
         and v.confidence < WEAK_VALUE
-        and parsers.get(name) in ("text", "party", "place", "date", "identifier", "km", "money")
+        and parsers.get(name)
+        in ("text", "party", "place", "country", "date", "identifier", "km", "money")
     )
     jobs = []
     for _, name in weak[:MAX_VALUE_REREADS]:

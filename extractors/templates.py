@@ -32,6 +32,7 @@ PARSERS = frozenset(
         "date",
         "party",
         "place",
+        "country",
         "vessel",
         "money",
         "block",

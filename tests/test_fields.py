@@ -144,6 +144,32 @@ def test_a_japanese_frame_number_is_a_chassis_number_not_a_bad_vin():
     assert "vin" not in got
 
 
+def test_a_frame_number_split_at_a_gap_by_ocr_is_joined():
+    p = page((60, "MILEAGE CERTIFICATE"), (100, "Frame No.: GSE20-9638 148"), method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert got.get("chassis_number") == "GSE20-9638148"
+    # Two numbers in one value are not joined into one.
+    p = page((60, "MILEAGE CERTIFICATE"), (100, "Frame No.: GSE20-963 8148 123"), method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert "chassis_number" not in got
+
+
+def test_an_ocr_garbled_country_is_repaired_only_when_no_real_country_is_as_close():
+    def country(text: str, method: str = "ocr") -> tuple[object, list[str]]:
+        p = page((60, "SONCAP CERTIFICATE"), (100, f"Destination: {text}"), method=method)
+        got, ex = _values([p], DocType.compliance_certificate)
+        return got.get("destination_country"), ex.values["destination_country"].corrections
+
+    assert country("South Alrica") == ("South Africa", ["South Alrica → South Africa"])
+    assert country("Onited Acab Emirates") == ("United Arab Emirates",
+                                               ["Onited Acab Emirates → United Arab Emirates"])
+    # Real countries stay what they are, even one letter from a country the tables know.
+    assert country("Gambia") == ("Gambia", [])
+    assert country("Niger") == ("Niger", [])
+    # A text layer says what it says.
+    assert country("South Alrica", method="text_layer") == ("South Alrica", [])
+
+
 def test_fields_a_type_does_not_state_are_not_reported():
     p = page((60, "BILL OF LADING"), (100, "Odometer: 12,000 km"), (115, "Shipper: ACME"))
     got, _ = _values([p], DocType.bill_of_lading)
