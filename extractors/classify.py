@@ -20,6 +20,7 @@ from verifier.models import DocType
 
 TITLE_TOP = 9.0  # a title in the top third of page 1
 TITLE_BODY = 2.5  # the same words anywhere else
+HEADING_ROWS = 3  # a title may be the page's heading: one of its first rows
 KEYWORD = 0.6
 KEYWORD_CAP = 3.6
 MIN_SCORE = 4.0  # below this nothing is recognised
@@ -79,11 +80,22 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
                 whole = len(m.group(0).strip()) >= 0.5 * len(text) or (
                     big and (m.start() == 0 or m.end() >= len(text) - 1)
                 )
+                # The page's heading: one of its first lines, alone on it, opening with the
+                # title and going on in words ("Export License of the People's Republic of
+                # China", read no larger than the body from a blurred photo). A section
+                # heading further down ("卖方声明 Disclosure") is not the document's title, and
+                # "Bill of Lading No.: 123" is a label.
+                rest = text[m.end() :]
+                heading = (
+                    row.index < HEADING_ROWS and m.start() == 0 and len(row.cells) == 1
+                    and not any(ch.isdigit() or ch in ":：" for ch in rest)
+                )
                 # Titles are capitalised ("Inspection Report", "BILL OF LADING"); a match that
                 # starts in lower case is a sentence mentioning the document ("… submit an
                 # inspection report and photos.").
                 sentence = m.group(0).lstrip()[:1].islower()
-                title = max(title, TITLE_TOP if near_top and whole and not sentence else TITLE_BODY)
+                titled = near_top and (whole or heading) and not sentence
+                title = max(title, TITLE_TOP if titled else TITLE_BODY)
         kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
         scores[dtype] = title + min(kw, KEYWORD_CAP)
     return scores

@@ -79,3 +79,18 @@ def test_a_japanese_plate_with_a_frame_number_and_few_words_is_a_vin_plate():
              (1050, "MADE IN JAPAN"))
     got = classify([p], medium="image")
     assert got.type is DocType.vin_verification, got
+
+
+def test_a_photographed_heading_no_larger_than_the_body_is_the_title():
+    # A blurred photo: the heading reads no taller than the body, and the VIN beside few
+    # legible words would otherwise make it a VIN plate.
+    heading = (60, "Export License of the People's Republic of China")
+    body = [(100, "23-CO-979598 Tianjin"), (120, "Adebayo Motors Ltd Nigeria"),
+            (140, "LVVC3XSA5KG921011 Chery")]
+    assert classify([page(heading, *body, method="ocr")], medium="image").type is (
+        DocType.export_license)
+    # The same words as a section heading further down the page are not its title.
+    lower = [(60 + 15 * i, "Seller: A. Motors") for i in range(4)]
+    got = classify([page(*lower, (130, "Export License of the People's Republic of China"),
+                         *body[2:], method="ocr")], medium="image")
+    assert got.type is not DocType.export_license
