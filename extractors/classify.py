@@ -81,13 +81,15 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
                     big and (m.start() == 0 or m.end() >= len(text) - 1)
                 )
                 # The page's heading: one of its first lines, alone on it, opening with the
-                # title and going on in words ("Export License of the People's Republic of
-                # China", read no larger than the body from a blurred photo). A section
-                # heading further down ("卖方声明 Disclosure") is not the document's title, and
-                # "Bill of Lading No.: 123" is a label.
+                # title (after at most an issuer's acronym: "KEBS PVoC Certificate …") and
+                # going on in words ("Export License of the People's Republic of China"),
+                # read no larger than the body from a blurred photo. A section heading further
+                # down ("卖方声明 Disclosure") is not the document's title, and "Bill of Lading
+                # No.: 123" is a label.
                 rest = text[m.end() :]
                 heading = (
-                    row.index < HEADING_ROWS and m.start() == 0 and len(row.cells) == 1
+                    row.index < HEADING_ROWS and len(text[: m.start()].split()) <= 1
+                    and len(row.cells) == 1
                     and not any(ch.isdigit() or ch in ":：" for ch in rest)
                 )
                 # Titles are capitalised ("Inspection Report", "BILL OF LADING"); a match that

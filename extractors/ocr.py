@@ -79,9 +79,11 @@ CJK_SURE_VALUE = 0.7
 CJK_MIN_STROKES = 3.0
 
 
-# Unread marks worth a look: at least this many on the page, this many on a line; a word the
-# look reads is kept when at least this sure. Lines past the cap (largest first) are left.
+# Unread marks worth a look: at least this many on the page (or, blurred into a mark a word,
+# this many character heights wide together), this many on a line; a word the look reads is
+# kept when at least this sure. Lines past the cap (largest first) are left.
 UNREAD_MIN_MARKS = 12
+UNREAD_MIN_WIDTH = 8.0
 UNREAD_LINE_MARKS = 3
 UNREAD_MIN_CONF = 0.6
 UNREAD_MAX_LINES = 24
@@ -124,6 +126,13 @@ def _read_marks(marks: np.ndarray, words: list[Word]) -> np.ndarray:
 def _covered(marks: np.ndarray, words: list[Word]) -> float:
     """Share of text marks (centres) that lie inside some word's box."""
     return float(_read_marks(marks, words).mean()) if len(marks) else 1.0
+
+
+def _worth_a_look(unread: np.ndarray, height: float) -> bool:
+    """Whether the unread marks (boxes) are enough text to re-read: many marks, or marks as
+    wide as a few words (blurred letters run into one mark a word: "Exporter", "Importer")."""
+    width = float(np.sum(unread[:, 2] - unread[:, 0])) if len(unread) else 0.0
+    return len(unread) >= UNREAD_MIN_MARKS or width >= UNREAD_MIN_WIDTH * height
 
 
 def _mark_lines(marks: np.ndarray, shape: tuple[int, ...], height: float) -> list[Box]:
@@ -574,10 +583,11 @@ class TesseractReader:
         line = float(np.median([w.box[3] - w.box[1] for w in words]))
         read = [w for w in words if w.box[3] - w.box[1] <= 2.5 * line]
         unread = boxes[~_read_marks(centres, read)]
-        if len(unread) < UNREAD_MIN_MARKS:
-            return words
         # The page's character height, not the unread marks': those may be mostly colons.
-        lines = _mark_lines(unread, page.shape, float(np.median(boxes[:, 3] - boxes[:, 1])))
+        height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+        if not _worth_a_look(unread, height):
+            return words
+        lines = _mark_lines(unread, page.shape, height)
         # Lines that look like Han characters are left to the Chinese re-read, which takes
         # the whole line, read and unread parts together.
         lines = [b for b in lines if stroke_crossings(page, b) < CJK_MIN_STROKES]

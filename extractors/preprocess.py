@@ -58,6 +58,14 @@ DARK_BAND_MIN_WIDTH = 0.6
 DARK_BAND_MAX_HEIGHT = 0.35
 # Column profile this much sharper than the row profile means the text runs vertically.
 VERTICAL_RATIO = 1.5
+# A letterhead band above the sheet's bright part: searched up to LETTERHEAD_SEARCH of the
+# sheet's height; a row belongs to it when LETTERHEAD_ROW_SHARE of its middle differs from the
+# desk by more than LETTERHEAD_Z robust deviations (Lab); kept when at least LETTERHEAD_MIN of
+# the sheet's height.
+LETTERHEAD_SEARCH = 0.3
+LETTERHEAD_ROW_SHARE = 0.6
+LETTERHEAD_Z = 3.0
+LETTERHEAD_MIN = 0.03
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -254,22 +262,78 @@ def find_page_quad(gray: np.ndarray) -> np.ndarray | None:
     return _order_quad(quad / f)
 
 
-def correct_perspective(gray: np.ndarray) -> Step:
-    """Cut out and flatten the photographed sheet of paper, if there is one."""
-    quad = find_page_quad(gray)
-    if quad is None:
-        return gray, ""
+def _flattening(quad: np.ndarray, top: float = 0.0) -> tuple[np.ndarray, int, int]:
+    """The homography that maps ``quad`` onto an upright rectangle, ``top`` pixels below the
+    output's top edge, and that rectangle's width and height."""
     tl, tr, br, bl = quad
     width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
     height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     dst = np.array(
-        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32
+        [[0, top], [width - 1, top], [width - 1, top + height - 1], [0, top + height - 1]],
+        dtype=np.float32,
     )
-    m = cv2.getPerspectiveTransform(quad, dst)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), dst), width, height
+
+
+def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
+    """Height, as a share of the sheet's, of a band printed along the sheet's top edge that
+    the brightness-based :func:`find_page_quad` left out with the desk; 0.0 if none.
+
+    A letterhead printed on a dark or coloured band (a ministry's red, a black header) is as
+    dark as the desk in grey, so the bright part of the sheet ends under it and the issuer's
+    name is cut off. In colour the band differs from the desk, which the image's border
+    shows: rows just above the sheet's top edge, flattened, that mostly differ from the desk
+    are the band. A desk of the band's own colour still hides it.
+    """
+    colour = image if image.ndim == 3 and image.shape[2] == 3 else cv2.cvtColor(
+        to_gray(image), cv2.COLOR_GRAY2BGR)
+    small, f = _shrink(colour, PERSPECTIVE_SIDE)
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    # The desk: the image's border, robust mean and deviation per channel.
+    b = max(3, min(lab.shape[:2]) // 40)
+    border = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
+                             lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)])
+    desk = np.median(border, axis=0)
+    spread = 1.4826 * np.median(np.abs(border - desk), axis=0) + 1.0
+    q = quad * f
+    height = _flattening(q)[2]
+    search = int(round(LETTERHEAD_SEARCH * height))
+    m, width, _ = _flattening(q, top=search)
+    above = cv2.warpPerspective(lab, m, (width, search), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=(-1e4,) * 3)
+    middle = above[:, width // 10 : width - width // 10]
+    inside = middle[:, :, 0] > -1e3
+    differs = (np.abs((middle - desk) / spread).max(axis=2) > LETTERHEAD_Z) & inside
+    share = differs.sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    band = 0
+    for y in range(search - 1, -1, -1):  # upwards from the sheet's top edge
+        if inside[y].mean() < 0.8 or share[y] < LETTERHEAD_ROW_SHARE:
+            break
+        band += 1
+    if band >= search:
+        return 0.0  # no edge found: not a band but something else the quad missed
+    return band / height if band >= LETTERHEAD_MIN * height else 0.0
+
+
+def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> Step:
+    """Cut out and flatten the photographed sheet of paper, if there is one, with the
+    letterhead band over it (:func:`letterhead_band`) when ``colour`` shows one."""
+    quad = find_page_quad(gray)
+    if quad is None:
+        return gray, ""
+    band = letterhead_band(colour, quad) if colour is not None else 0.0
+    if band:
+        # The top corners moved up the sheet's plane by the band's height.
+        m, width, height = _flattening(quad)
+        up = np.array([[[0, -band * height], [width - 1, -band * height]]], dtype=np.float32)
+        tl, tr = cv2.perspectiveTransform(up, np.linalg.inv(m))[0]
+        quad = np.array([tl, tr, quad[2], quad[3]], dtype=np.float32)
+    m, width, height = _flattening(quad)
     out = cv2.warpPerspective(
         gray, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
-    return out, f"perspective: page quad {width}x{height} flattened"
+    extra = f" with a letterhead band of {band:.0%} over it" if band else ""
+    return out, f"perspective: page quad {width}x{height} flattened{extra}"
 
 
 def invert_dark_bands(gray: np.ndarray) -> Step:
@@ -499,7 +563,8 @@ def clean_page(
             continue
         if name == "sharpen" and not _wants_sharpening(notes):
             continue
-        gray, note = step(gray)
+        # The sheet is found in grey; its letterhead band only shows in colour.
+        gray, note = step(gray, image) if name == "perspective" else step(gray)
         if note:
             notes.append(note)
     return gray, notes

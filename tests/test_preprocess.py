@@ -123,6 +123,53 @@ def test_perspective_finds_the_page_quad(page):
     assert abs(pp.estimate_skew(flat)) <= 0.5
 
 
+def letterhead_photo(band_bgr: tuple[int, int, int] | None) -> np.ndarray:
+    """A white sheet (a band of ``band_bgr`` along its top, 10 % of its height, with white
+    type in it) photographed in perspective on a purple, blotchy desk (BGR)."""
+    h, w = 1170, 827
+    sheet = np.full((h, w, 3), 235, np.uint8)
+    for i in range(20):
+        cv2.putText(sheet, f"Exporter {i}: Tianjin Motors", (60, 220 + 40 * i),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.8, (40, 40, 40), 2)
+    if band_bgr is not None:
+        sheet[: h // 10] = band_bgr
+        cv2.putText(sheet, "MINISTRY OF COMMERCE", (60, 75), cv2.FONT_HERSHEY_SIMPLEX, 1.2,
+                    (235, 235, 235), 3)
+    rng = np.random.default_rng(7)
+    blotches = cv2.resize(rng.normal(0, 1, (14, 11)), (1100, 1400), interpolation=cv2.INTER_CUBIC)
+    desk = np.clip(np.stack([70 + 18 * blotches, 40 + 12 * blotches, 60 + 16 * blotches], 2),
+                   0, 255).astype(np.uint8)
+    corners = np.float32([[130, 90], [980, 60], [1040, 1320], [70, 1290]])
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+    return cv2.warpPerspective(sheet, m, (1100, 1400), dst=desk, borderMode=cv2.BORDER_TRANSPARENT)
+
+
+@pytest.mark.parametrize("band", [(30, 30, 170), (35, 35, 35)], ids=["red", "black"])
+def test_a_letterhead_band_as_dark_as_the_desk_stays_on_the_sheet(band):
+    img = letterhead_photo(band)
+    gray = pp.to_gray(img)
+    # In grey the band is desk: the bright part of the sheet starts under it.
+    quad = pp.find_page_quad(gray)
+    assert quad is not None and quad[0][1] > 90 + 0.08 * 1230
+    assert pp.letterhead_band(img, quad) == pytest.approx(0.11, abs=0.02)
+    flat, note = pp.correct_perspective(gray, img)
+    assert "letterhead band of 1" in note
+    # The flattened sheet is the whole sheet again (as its true corners give it), band on top.
+    _, width, height = pp._flattening(np.float32([[130, 90], [980, 60], [1040, 1320], [70, 1290]]))
+    assert flat.shape[0] / flat.shape[1] == pytest.approx(height / width, rel=0.03)
+    assert flat[: flat.shape[0] // 20].mean() < 110 < flat[flat.shape[0] // 5 :].mean()
+    # Without colour there is no telling band from desk.
+    assert "letterhead" not in pp.correct_perspective(gray)[1]
+
+
+def test_a_sheet_without_a_letterhead_band_is_not_stretched_over_the_desk():
+    img = letterhead_photo(None)
+    quad = pp.find_page_quad(pp.to_gray(img))
+    assert quad is not None and pp.letterhead_band(img, quad) == 0.0
+    _, note = pp.correct_perspective(pp.to_gray(img), img)
+    assert note and "letterhead" not in note
+
+
 def test_perspective_does_nothing_on_a_plain_scan(page):
     assert pp.find_page_quad(page) is None
     out, note = pp.correct_perspective(page)

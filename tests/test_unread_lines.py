@@ -69,3 +69,17 @@ def test_added_words_join_the_line_beside_them():
 def test_rule_residue_is_bars_only():
     assert RULE_RESIDUE.fullmatch("|") and RULE_RESIDUE.fullmatch("||")
     assert not RULE_RESIDUE.fullmatch("|Remarks") and not RULE_RESIDUE.fullmatch("1")
+
+
+def test_a_few_blurred_words_are_worth_a_look_a_few_colons_are_not():
+    from extractors.ocr import _worth_a_look
+
+    # Three labels blurred into one mark a word (20 px letters): 7 marks, 14 letters wide.
+    words = np.array([[132, 328, 211, 347], [219, 328, 248, 347], [132, 376, 146, 396],
+                      [148, 379, 198, 400], [199, 381, 219, 396], [133, 426, 197, 449],
+                      [198, 430, 218, 445]], float)
+    assert _worth_a_look(words, 20.0)
+    # Seven colons the page pass left unread are not.
+    colons = np.array([[300, 100 + 30 * i, 304, 114 + 30 * i] for i in range(7)], float)
+    assert not _worth_a_look(colons, 20.0)
+    assert _worth_a_look(np.tile(colons, (2, 1)), 20.0)  # many marks still are
