@@ -83,3 +83,35 @@ def test_a_few_blurred_words_are_worth_a_look_a_few_colons_are_not():
     colons = np.array([[300, 100 + 30 * i, 304, 114 + 30 * i] for i in range(7)], float)
     assert not _worth_a_look(colons, 20.0)
     assert _worth_a_look(np.tile(colons, (2, 1)), 20.0)  # many marks still are
+
+
+def test_a_poorly_read_enlarged_page_is_read_again_sharpened_and_kept_only_if_clearly_better():
+    from extractors.ocr import TesseractReader
+
+    page = label_column(100)
+    reader = object.__new__(TesseractReader)  # no Tesseract: _data is stood in for below
+    reader.psm = 3
+
+    def reading(conf: float) -> list[Word]:
+        return [Word("Exporter", (10, 10, 90, 30), conf, (1, 1, 1))]
+
+    def run(sharp_conf: float, notes: list[str]):
+        calls = []
+
+        def data(image, psm):
+            calls.append(image)
+            return reading(sharp_conf)
+
+        reader._data = data
+        got = reader._try_sharpening(page, reading(0.40), 0.40, notes)
+        return got, calls
+
+    enlarged = ["upscale x3.00 (characters 7.0 px)"]
+    (image, words, quality), calls = run(0.60, list(enlarged))
+    assert len(calls) == 1 and image is calls[0] and image is not page and quality == 0.60
+    (image, words, quality), _ = run(0.42, list(enlarged))  # not clearly better
+    assert image is page and quality == 0.40
+    # A page not enlarged, or already sharpened, is not read again.
+    for notes in ([], [*enlarged, "sharpen: unsharp mask 2/1.5"]):
+        (image, _, _), calls = run(0.9, notes)
+        assert image is page and calls == []
