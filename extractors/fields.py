@@ -366,6 +366,19 @@ def _value_from(words: tuple[Word, ...], text: str, page: int, method: str) -> d
     return {"page": page, "box": box, "confidence": conf, "raw": text, "method": method}
 
 
+def _in_column(below: Cell, header: Row, ci: int) -> Cell | None:
+    """The words of ``below`` under the ``ci``-th cell of a header row: a long value can run
+    into its neighbour's ("Ningbo Oriental Motors Trading Co., Ltd. Thabo Nkosi" under
+    "SELLER | TO"), and the next column starts where the next header does."""
+    tol = 0.5 * header.cells[ci].height
+    left = header.cells[ci].box[0] - tol if ci > 0 else float("-inf")
+    right = header.cells[ci + 1].box[0] - tol if ci + 1 < len(header.cells) else float("inf")
+    words = tuple(w for w in below.words if left <= w.box[0] < right)
+    if len(words) == len(below.words):
+        return below
+    return replace(below, words=words) if words else None
+
+
 def _is_header_row(row: Row, templates) -> bool:
     """A row of labels (a grid whose values are in the row below): at least two cells, and
     most of them, hold a label alone; a label this reader does not know may be the rest."""
@@ -478,6 +491,8 @@ def _candidates(
                         src = _value_from(nxt.words, nxt.text, page.number, page.method)
                         yield hit, nxt.text, src
                     below = cell_below(rows, row, cell)
+                    if below is not None and header:
+                        below = _in_column(below, row, ci)
                     if below is not None and not _holds_label(below, templates):
                         src = _value_from(below.words, below.text, page.number, page.method)
                         yield hit, below.text, src

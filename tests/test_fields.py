@@ -61,6 +61,18 @@ def test_table_label_cell_then_value_cell():
     assert got["owner"] == "Zhang Wei"
 
 
+def test_a_value_running_into_the_next_column_of_a_header_grid_is_cut_at_its_header():
+    # Photographed, the gap between a long seller name and the buyer's is one space.
+    p = page((60, 200, "SELLER'S DECLARATION"),
+             (100, 50, "SELLER"), (100, 300, "BUYER"), (100, 450, "VIN"),
+             (114, 50, "Ningbo Oriental Motors Trading Co., Ltd. Thabo Nkosi"),
+             (114, 450, "LVVBZ0BW7LP779849"), method="ocr")
+    got, _ = _values([p], DocType.seller_declaration)
+    assert got["seller"] == "Ningbo Oriental Motors Trading Co., Ltd."
+    assert got["buyer"] == "Thabo Nkosi"
+    assert got["vin"] == "LVVBZ0BW7LP779849"
+
+
 def test_label_above_value_grid_like_a_bill_of_lading():
     p = page((60, 350, "BILL OF LADING"),
              (100, 50, "Shipper:"), (100, 300, "Port of loading:"),
