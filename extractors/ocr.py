@@ -671,11 +671,11 @@ class TesseractReader:
     ) -> list[Word]:
         """Re-read the short lines an English pass could not read, with Chinese as well.
 
-        Bilingual Chinese/English documents print some labels in Chinese only; read as
-        English they come out as low-confidence junk ("fah® Brand"). A full second pass
-        with ``chi_sim`` costs about 1.6x the first, so only those lines are cut out, stacked
-        into one strip and read in a single ``chi_sim+eng`` call; a line is replaced when its
-        new reading is more confident.
+        Bilingual Chinese/English documents print some labels, and some values (纯电动), in
+        Chinese only; read as English they come out as low-confidence junk ("fah® Brand").
+        A full second pass with ``chi_sim`` costs about 1.6x the first, so only those lines
+        are cut out, stacked into one strip and read in a single ``chi_sim+eng`` call; a line
+        is replaced when its new reading is more confident.
         """
         if CJK_LANGS.split("+")[0] in self.languages.split("+"):
             return words
@@ -695,11 +695,15 @@ class TesseractReader:
 
         def labels_a_value(b: Box) -> bool:
             # A garbled label has a cleanly read value beside it (same row, to the right) or
-            # just under it; a stamp, a signature or a photo's texture has not.
+            # just under it, a garbled Chinese value (纯电动 read "HB Zh)") its label to the
+            # left or just over it; a stamp, a signature or a photo's texture has neither.
             h = b[3] - b[1]
             return any(
-                (s[0] > b[2] and min(s[3], b[3]) - max(s[1], b[1]) > 0.3 * h)
-                or (0 <= s[1] - b[3] < 1.5 * h and min(s[2], b[2]) - max(s[0], b[0]) > 0)
+                (min(s[3], b[3]) - max(s[1], b[1]) > 0.3 * h and (s[0] > b[2] or s[2] < b[0]))
+                or (
+                    (0 <= s[1] - b[3] < 1.5 * h or 0 <= b[1] - s[3] < 1.5 * h)
+                    and min(s[2], b[2]) - max(s[0], b[0]) > 0
+                )
                 for s in sure
             )
 

@@ -304,6 +304,30 @@ def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
     assert doc.fields.issue_date == dt.date(2023, 10, 7)
 
 
+def test_a_chinese_value_under_a_bilingual_label_is_read_with_chinese(tmp_path):
+    """A generated spec-sheet scan whose fuel is printed 纯电动 under "燃料类型 Fuel": the
+    English pass reads the value as "HB Zh)"; the value's line is re-read with Chinese."""
+    import json
+
+    from fixtures.generate import generate_transaction, tx_rng
+    from verifier.intake import inspect_file
+    from verifier.policy import Policy
+    from verifier.read import read_document
+    from verifier.settings import Settings
+
+    folder = generate_transaction(tmp_path, "TX-20261202-0008", tx_rng(20261202, 8),
+                                  seed=20261202)
+    truth = json.loads(folder.with_suffix(".truth.json").read_text())["documents"]
+    name = next(n for n, d in truth.items()
+                if d["type"] == "spec_sheet" and d["medium"] == "scan_pdf")
+    assert truth[name]["fields"]["fuel_type"] == "electric"
+    settings = Settings()
+    item = inspect_file(folder / name, folder, settings.limits)
+    result = read_document(item, settings, TesseractReader("eng"), Policy())
+    assert "纯电动" in result.pages[0].text
+    assert result.document.fields.fuel_type == "electric"
+
+
 def contract_page() -> np.ndarray:
     """A contract's vehicle block: bold labels in one column, values well apart in another."""
     doc = pymupdf.open()
