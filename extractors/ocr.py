@@ -188,6 +188,11 @@ def _join_lines(words: list[Word], added: list[Word]) -> list[Word]:
     return out
 
 
+def _height(words: list[Word]) -> float:
+    box = union_box(w.box for w in words)
+    return box[3] - box[1]
+
+
 def _overlap(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
@@ -752,7 +757,9 @@ class TesseractReader:
             for key, ws in lines.items()
             if key not in taken and (prefix := weak_prefix(ws)) is not None
         ]
-        weak = weak[:CJK_MAX_LINES]
+        # Tesseract reads the strip as one block of uniform text (psm 6): lines of like
+        # height side by side read best (a title set large before a date misread the date).
+        weak = sorted(weak[:CJK_MAX_LINES], key=lambda kw: _height(kw[1]))
         if not weak:
             return words
         try:
