@@ -280,10 +280,9 @@ def test_chinese_labels_before_a_colon_and_a_sure_value_are_read(reader):
     assert got["issue_date"].value == dt.date(2023, 2, 8)
 
 
-def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
-    """A generated scan whose issue date is printed 2023年10月7日 after 签发日期: the English
-    pass reads "1. BA HA: 20234-10A78"; the whole line is re-read with Chinese."""
-    import datetime as dt
+def read_generated(tmp_path, seed: int, number: int, doc_type: str, medium: str):
+    """Generate transaction ``number`` of set ``seed``, read its ``doc_type`` in ``medium``
+    with real Tesseract; the read result and that document's true fields."""
     import json
 
     from fixtures.generate import generate_transaction, tx_rng
@@ -292,38 +291,30 @@ def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
     from verifier.read import read_document
     from verifier.settings import Settings
 
-    folder = generate_transaction(tmp_path, "TX-20261201-0012", tx_rng(20261201, 12),
-                                  seed=20261201)
+    folder = generate_transaction(tmp_path, f"TX-{seed}-{number:04d}", tx_rng(seed, number),
+                                  seed=seed)
     truth = json.loads(folder.with_suffix(".truth.json").read_text())["documents"]
-    name = next(n for n, d in truth.items()
-                if d["type"] == "mileage_certificate" and d["medium"] == "scan_pdf")
-    assert truth[name]["fields"]["issue_date"] == "2023-10-07"
+    name = next(n for n, d in truth.items() if d["type"] == doc_type and d["medium"] == medium)
     settings = Settings()
     item = inspect_file(folder / name, folder, settings.limits)
-    doc = read_document(item, settings, TesseractReader("eng"), Policy()).document
-    assert doc.fields.issue_date == dt.date(2023, 10, 7)
+    return read_document(item, settings, TesseractReader("eng"), Policy()), truth[name]["fields"]
+
+
+def test_a_chinese_date_after_a_chinese_label_is_read_with_chinese(tmp_path):
+    """A generated scan whose issue date is printed 2023年10月7日 after 签发日期: the English
+    pass reads "1. BA HA: 20234-10A78"; the whole line is re-read with Chinese."""
+    import datetime as dt
+
+    result, truth = read_generated(tmp_path, 20261201, 12, "mileage_certificate", "scan_pdf")
+    assert truth["issue_date"] == "2023-10-07"
+    assert result.document.fields.issue_date == dt.date(2023, 10, 7)
 
 
 def test_a_chinese_value_under_a_bilingual_label_is_read_with_chinese(tmp_path):
     """A generated spec-sheet scan whose fuel is printed 纯电动 under "燃料类型 Fuel": the
     English pass reads the value as "HB Zh)"; the value's line is re-read with Chinese."""
-    import json
-
-    from fixtures.generate import generate_transaction, tx_rng
-    from verifier.intake import inspect_file
-    from verifier.policy import Policy
-    from verifier.read import read_document
-    from verifier.settings import Settings
-
-    folder = generate_transaction(tmp_path, "TX-20261202-0008", tx_rng(20261202, 8),
-                                  seed=20261202)
-    truth = json.loads(folder.with_suffix(".truth.json").read_text())["documents"]
-    name = next(n for n, d in truth.items()
-                if d["type"] == "spec_sheet" and d["medium"] == "scan_pdf")
-    assert truth[name]["fields"]["fuel_type"] == "electric"
-    settings = Settings()
-    item = inspect_file(folder / name, folder, settings.limits)
-    result = read_document(item, settings, TesseractReader("eng"), Policy())
+    result, truth = read_generated(tmp_path, 20261202, 8, "spec_sheet", "scan_pdf")
+    assert truth["fuel_type"] == "electric"
     assert "纯电动" in result.pages[0].text
     assert result.document.fields.fuel_type == "electric"
 
