@@ -16,7 +16,6 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from checks import signatures
 from verifier.context import CheckContext
 from verifier.intake import IntakeItem
 from verifier.models import Document, Finding, Signature
@@ -32,6 +31,8 @@ _CODES = {
 
 @lru_cache(maxsize=8)
 def _roots(paths: tuple[Path, ...]):
+    from checks import signatures
+
     return tuple(signatures.load_trust_roots(paths))
 
 
@@ -42,6 +43,9 @@ def inspect_pdf(
     that is not ``valid``."""
     if item.kind != "pdf" or not item.ok:
         return []
+    # pyHanko takes a third of a second to import: a folder of photos does not pay it.
+    from checks import signatures
+
     data = Path(item.path).read_bytes()
     if item.sha256 and hashlib.sha256(data).hexdigest() != item.sha256:
         return [

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Any, NamedTuple
 
+from rapidfuzz.distance import Levenshtein
+
 from checks import container as container_check
 from checks.route import nearest_country_name
 from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
@@ -198,8 +200,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         got = normalize.parse_money(text, currency_hint=ctx.get("currency_hint"))
         return (got[0], {"currency": got[1]}) if got else None
     if parser == "color":
-        words = re.findall(r"[^\W\d_]+", text)
-        return (" ".join(words[:3]).lower(), extra) if words else None
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)[:3]]
+        if ctx.get("ocr"):
+            words, fixed = _colour_words(words)
+            if fixed:
+                extra = {"corrections": fixed}
+        return (" ".join(words), extra) if words else None
     if parser == "identifier":
         for m in _IDENT.finditer(text):
             if any(ch.isdigit() for ch in m.group(0)):
@@ -230,8 +236,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
                 value = named[0]
         if ctx.get("ocr") and parser == "party":
             value, fixed = normalize.fix_legal_form(value)
-            if fixed:
-                extra = {"corrections": fixed}
+            value, capitals = normalize.fix_capital_i(value)
+            if fixed or capitals:
+                extra = {"corrections": fixed + capitals}
         if ctx.get("ocr") and parser == "country" and (named := nearest_country_name(value)):
             extra = {"corrections": [f"{value} → {named}"]}
             value = named
@@ -283,8 +290,25 @@ def _garbled_prefix(prefix: str) -> bool:
     return (
         0 < len(tokens) <= 2
         and len("".join(tokens)) <= 8
-        and all(len(t) <= 2 or not t.isalpha() for t in tokens)
+        and all(len(t) <= 2 or not t.isalpha() or _garbled_word(t, tokens) for t in tokens)
     )
+
+
+def _garbled_word(token: str, tokens: list[str]) -> bool:
+    """Three letters that are no word, alone among the prefix's letters ("Aff Price", "{792
+    BFE Mileage"); beside other letters ("Maz BA Owner") they may be the end of a header
+    row's garbled neighbour."""
+    alpha = [t for t in tokens if t.isalpha()]
+    return len(token) == 3 and token.lower() not in _SHORT_WORDS and len(alpha) == 1
+
+
+# Three-letter words that may stand before a label word in a sentence ("the Seller", "per
+# Mileage"); any other three letters before a label are the garble of its Chinese twin.
+_SHORT_WORDS = frozenset(
+    ["the", "and", "for", "per", "any", "all", "our", "its", "has", "was", "are", "not"]
+    + ["due", "net", "new", "old", "one", "two", "off", "out", "via", "use", "see", "his"]
+    + ["her", "own", "who", "may"]
+)
 
 
 def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
@@ -467,9 +491,12 @@ def _candidates(
                     continue
                 span = _Span(cell.words, page.number)
                 text = span.text
-                hits = [h for h in _label_hits(text, templates) if h.field != OTHER]
+                # A value ends where the next label starts, a label of something no field
+                # records included ("Model Max. Power": Max. Power is not the model).
+                every = _label_hits(text, templates)
+                hits = [h for h in every if h.field != OTHER]
                 for hi, hit in enumerate(hits):
-                    end = hits[hi + 1].start if hi + 1 < len(hits) else len(text)
+                    end = next((h.start for h in every if h.start >= hit.end), len(text))
                     rest = text[hit.end : end]
                     if hit.parser == "block":
                         value, more = _block(rows, row, cell, rest, templates, page.method)
@@ -721,8 +748,11 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
     for _, name in weak[:MAX_VALUE_REREADS]:
         x0, y0, x1, y1 = values[name].box
         pad = y1 - y0
-        jobs.append(_Reread(name, values[name].page, (max(0.0, x0 - pad), y0, x1 + pad, y1),
-                            (x0, x1), "line"))
+        jobs.append(
+            _Reread(
+                name, values[name].page, (max(0.0, x0 - pad), y0, x1 + pad, y1), (x0, x1), "line"
+            )
+        )
     for job, words in _reread_each(jobs, reread):
         name, v = job.name, values[job.name]
         if not words:
@@ -735,6 +765,8 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
         if parsed is None or conf <= v.confidence or parsed[0] == v.value:
             continue
+        if _alnum(str(parsed[0])) < 0.75 * _alnum(str(v.value)):
+            continue  # a reading that lost characters ("Nagoya" → "Nae") is not a better one
         notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
         values[name] = Value(
             parsed[0],
@@ -749,6 +781,10 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         )
 
 
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
 def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
     """A date value of 4 digits and more that did not parse: 年, 月 and 日 read as junk."""
     return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
@@ -760,8 +796,13 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes)
     garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""
     todo = [(f, hit, src) for f, (hit, src) in unparsed.items() if f not in values]
     jobs = [
-        _Reread(f, src["page"], src["box"], (src["box"][0] - 4, src["box"][2] + 4),
-                "line_zh" if _chinese_date_like(hit, src["raw"]) else "line")
+        _Reread(
+            f,
+            src["page"],
+            src["box"],
+            (src["box"][0] - 4, src["box"][2] + 4),
+            "line_zh" if _chinese_date_like(hit, src["raw"]) else "line",
+        )
         for f, hit, src in todo[:MAX_VALUE_REREADS]
     ]
     for job, words in _reread_each(jobs, reread):
@@ -935,6 +976,7 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     # A title stands alone on its line; a title-like cell beside others is a sub-heading.
     title = next((i for i in titled if len(rows[i].cells) == 1), titled[0] if titled else None)
     order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
+
     def plausible(cell: Cell) -> bool:
         t = cell.text
         return (
@@ -987,6 +1029,25 @@ _COLOURS = frozenset(
     ]
 )
 _COLOUR_MODIFIERS = frozenset(["pearl", "metallic", "dark", "light", "deep", "bright", "matte"])
+
+
+def _colour_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """Colour words with OCR's one-character slips undone ("pear white" → "pearl white"):
+    a word of four letters or more one edit from a colour or a colour modifier, with the
+    same first letter. Marketing names ("Soul Red Crystal") keep their other words."""
+    out, fixed = [], []
+    for w in words:
+        known = (*_COLOURS, *_COLOUR_MODIFIERS)
+        near = (
+            [c for c in known if c[0] == w[0] and Levenshtein.distance(c, w) == 1]
+            if len(w) >= 4 and w not in known
+            else []
+        )
+        if len(near) == 1:
+            fixed.append(f"{w} → {near[0]}")
+            w = near[0]
+        out.append(w)
+    return out, fixed
 
 
 def _colour(text: str) -> str | None:

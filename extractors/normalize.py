@@ -943,8 +943,12 @@ def clean_text(text: str) -> str | None:
 _AFTER_CO = r"(?:(?<=\bCo\.\s)|(?<=\bCo\.,\s)|(?<=\(Pty\)\s))"
 _LEGAL_FORM_FIXES = (
     (re.compile(r"\bCo\.\.+,?"), "Co.,"),
+    # The capital O of "CO." doubled into "CoO." before a capital legal form.
+    (re.compile(r"\bCoO\.(?=,?\s*(?:LTD|LIMITED)\b)"), "CO."),
     (re.compile(_AFTER_CO + r"(?:L[a-z1|!]d|[il1|]td|Ld)\b(?=\.?\s*$)"), "Ltd"),
     (re.compile(r"(?<=[A-Za-z]{3}\s)L[il1|]d\b(?=\.?\s*$)"), "Ltd"),
+    # Brazil's and Portugal's "Ltda" (limitada) read with i for t.
+    (re.compile(r"(?<=[A-Za-z]{3}\s)L[il1|]da\b(?=\.?\s*$)"), "Ltda"),
 )
 
 
@@ -964,3 +968,26 @@ def fix_legal_form(text: str) -> tuple[str, list[str]]:
             notes.append(f"{m.group(0).strip()} → {repl}")
             text = text[: m.start()] + repl + text[m.end() :]
     return text, notes
+
+
+_CAPITAL_WORD_WITH_BANG = re.compile(
+    r"(?<![^\s(])[A-Z-]*(?:[A-Z]![A-Z-]*|![A-Z])[A-Z-]*(?=[\s.,)]|$)"
+)
+
+
+def fix_capital_i(text: str) -> tuple[str, list[str]]:
+    """A capital I read as "!" inside or at the end of a word in capitals ("ZHANG WE!",
+    "CHO! YU-NA"): names are printed in capitals on registrations and passports, and no
+    name holds an exclamation mark.
+
+    >>> fix_capital_i('ZHANG WE!')
+    ('ZHANG WEI', ['WE! → WEI'])
+    """
+    notes: list[str] = []
+
+    def repl(m: re.Match) -> str:
+        fixed = m.group(0).replace("!", "I")
+        notes.append(f"{m.group(0)} → {fixed}")
+        return fixed
+
+    return _CAPITAL_WORD_WITH_BANG.sub(repl, text), notes

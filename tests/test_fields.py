@@ -387,3 +387,56 @@ def test_a_speck_read_as_an_opening_quote_before_the_letterhead_goes():
              (100, 50, "VIN: LGWCNEDD7KS152283"), conf=0.9, method="ocr")
     got, _ = _values([p], DocType.inspection_report)
     assert got["issuer"] == "China Certification & Inspection Group (CCIC)"
+
+
+def test_ocr_colour_and_capital_names_are_repaired_and_noted():
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, "Colour: pear white"),
+             (115, "Registered Owner: ZHANG WE!"), method="ocr")
+    got, ex = _values([p], DocType.registration_certificate)
+    assert got["color"] == "pearl white" and ex.values["color"].corrections == ["pear → pearl"]
+    assert got["owner"] == "ZHANG WEI" and ex.values["owner"].corrections == ["WE! → WEI"]
+    # Words that are no near colour stay; a text layer says what it says.
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, "Colour: Soul Red Crystal"),
+             method="ocr")
+    assert _values([p], DocType.registration_certificate)[0]["color"] == "soul red crystal"
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, "Colour: pear white"))
+    assert _values([p], DocType.registration_certificate)[0]["color"] == "pear white"
+
+
+def test_a_value_ends_where_a_label_of_an_unrecorded_thing_starts():
+    # "Model" then "Max. Power" in one header cell: the model is under it, not "Max. Power".
+    p = page((60, "SPECIFICATION SHEET"), (100, 50, "Brand"), (100, 200, "Model Max. Power"),
+             (115, 50, "Changan"), (115, 200, "CS75 Plus"),
+             (130, 50, "Colour"), (130, 200, "Length x Width x Height"),
+             (145, 50, "Black"), (145, 200, "4524 x 1944 x 1641 mm"), method="ocr")
+    got, _ = _values([p], DocType.spec_sheet)
+    assert got.get("model") != "Max. Power"
+    assert got["color"] == "black"
+
+
+def test_a_garbled_chinese_twin_of_three_letters_before_a_label():
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Aff Price"),
+             (115, 50, "RMB 62,000.00"), (130, 50, "{792 BFE Mileage"), (145, 50, "67628 KM"),
+             method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["price"] == 62000 and got["odometer_km"] == 67628
+    # A word of a sentence is no garble; nor are three letters beside other letters.
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "the Price"),
+             (115, 50, "RMB 62,000.00"), (130, 50, "Maz BA Owner"), (145, 50, "Sse"),
+             method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert "price" not in got
+
+
+def test_a_re_reading_that_lost_characters_does_not_replace_the_value():
+    from extractors.page import Word
+
+    p = page((60, 200, "EXPORT SALES CONTRACT"), (100, 50, "Port of Loading: Nagoya"),
+             conf=0.6, method="ocr")
+    value = next(w for w in p.words if w.text == "Nagoya")
+
+    def reread(page_number, boxes, purpose):
+        return [[Word("Nae", value.box, 0.9)] for _ in boxes]
+
+    got = extract([p], DocType.purchase_contract, reread=reread).values
+    assert got["port_of_loading"].value == "Nagoya"

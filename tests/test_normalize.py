@@ -653,3 +653,24 @@ def test_fix_legal_form_reads_the_final_ltd_through_its_usual_misreadings():
     # "Lad" or "Ld" after a bare name is not read as Ltd: only after "Co." or "(Pty)".
     assert fix_legal_form("Global Lad") == ("Global Lad", [])
     assert fix_legal_form("Tokyo Ld") == ("Tokyo Ld", [])
+
+
+def test_fix_legal_form_capital_co_and_ltda():
+    from extractors.normalize import fix_legal_form
+
+    assert fix_legal_form("TIANJIN HENGDA VEHICLE EXPORT CoO., LTD.") == (
+        "TIANJIN HENGDA VEHICLE EXPORT CO., LTD.", ["CoO. → CO."])
+    assert fix_legal_form("Importadora Rio Veiculos Lida") == (
+        "Importadora Rio Veiculos Ltda", ["Lida → Ltda"])
+    # A first name is not a legal form; nor is "CoO" in a name without one.
+    assert fix_legal_form("Lida Petrova") == ("Lida Petrova", [])
+    assert fix_legal_form("CoO. Partners") == ("CoO. Partners", [])
+
+
+def test_fix_capital_i_only_in_words_of_capitals():
+    from extractors.normalize import fix_capital_i
+
+    assert fix_capital_i("ZHANG WE!") == ("ZHANG WEI", ["WE! → WEI"])
+    assert fix_capital_i("CHO! YU-NA") == ("CHOI YU-NA", ["CHO! → CHOI"])
+    assert fix_capital_i("Yahoo! Motors") == ("Yahoo! Motors", [])
+    assert fix_capital_i("KIM !") == ("KIM !", [])

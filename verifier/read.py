@@ -15,8 +15,9 @@ from typing import Protocol
 import numpy as np
 import pymupdf
 
-from extractors import classify, fields, raster, textlayer
+from extractors import classify, fields, label_shape, raster, textlayer
 from extractors.page import Box, PageText, Word
+from extractors.templates import doctype_templates, other_labels
 from verifier.context import CheckContext
 from verifier.inspect import inspect_document
 from verifier.intake import IntakeItem
@@ -219,7 +220,20 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
         # psm 6 read thin fonts best (a B/L's container line)
         return reader.reread_many(boxes, psm=6, image=image)
 
-    extraction = fields.extract(got.pages, doc.type, reread=reread if got.rasters else None)
+    pages = got.pages
+    tpl = doctype_templates().get(doc.type)
+    if got.rasters and tpl is not None:
+        # Captions too small to read, recognised by shape: for extraction only (the page
+        # text sealed as evidence stays what OCR read).
+        pages = []
+        labels = (*tpl.fields, other_labels())
+        for page in got.pages:
+            image = got.rasters.get(page.number)
+            if image is not None:
+                page, notes = label_shape.add_captions(page, image, labels)
+                result.notes.extend(notes)
+            pages.append(page)
+    extraction = fields.extract(pages, doc.type, reread=reread if got.rasters else None)
     result.notes.extend(extraction.notes)
     result.vin_candidates = extraction.vin_candidates
     apply_values(doc, extraction.values)
