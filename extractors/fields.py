@@ -22,6 +22,7 @@ from checks.route import nearest_country_name
 from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import repair_labels
+from extractors.label_shape import CAPTION_CONF
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.ocr import join_cjk
 from extractors.page import Box, PageText, Word, union_box
@@ -510,7 +511,10 @@ def _candidates(
                         continue
                     if hi + 1 < len(hits):
                         continue
-                    nxt = row.cells[ci + 1] if ci + 1 < len(row.cells) and not header else None
+                    # A caption recognised by its shape stands over its value (label_shape).
+                    over = all(w.conf == CAPTION_CONF for w in cell.words)
+                    beside = ci + 1 < len(row.cells) and not header and not over
+                    nxt = row.cells[ci + 1] if beside else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
                     if above is not None and _is_bare_label(above, templates):
                         nxt = None  # the value of the label over it, in a grid of columns

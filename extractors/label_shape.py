@@ -49,14 +49,16 @@ MAX_WIDTH_CHARS = 40  # in caption heights
 MIN_PIECE_HEIGHT = 10  # px of ink: specks and rule residue are smaller than any caption
 FONTS = ("helv",)
 VALUE_CONF = 0.3  # a word this sure may be a value under a caption
-CAPTION_CONF = 0.45  # below every check's "surely read", above nothing
+# Below every check's "surely read", above nothing; extraction knows a caption by it and
+# takes its value under it, never beside it (a garbled neighbour caption stands there).
+CAPTION_CONF = 0.45
 CAPTION_LINE_KEY = 9500
 # Grey levels below the local mean that count as ink.
 FAINT_C = 12
 # Where a caption is looked for: this many value-line heights above the value; a caption's
-# marks are at most this share of the value line's height.
-BAND_ABOVE = 1.1
-MAX_CAPTION = 0.75
+# print is at most this share of the height of the value's (ascenders to descenders).
+BAND_ABOVE = 1.3
+MAX_CAPTION = 0.85
 
 
 def _ink(gray: np.ndarray, threshold: float | None = None) -> np.ndarray | None:
@@ -127,13 +129,14 @@ def similarity(piece: np.ndarray, templates: tuple[np.ndarray, ...]) -> float:
 def _vocabulary(templates: tuple[FieldTemplate, ...]) -> tuple[tuple[str, str], ...]:
     """(spelling, field) of every Latin-script label of ``templates`` (the base-14 faces
     have no Han characters)."""
-    return tuple(
-        (s, tpl.name)
-        for tpl in templates
-        for rx in tpl.labels
-        for s in spellings(rx)
-        if s.isascii()
-    )
+    out = []
+    for tpl in templates:
+        for rx in tpl.labels:
+            for s in spellings(rx):
+                if s.isascii():
+                    # Bills of lading and Chinese forms print their captions in capitals.
+                    out += [(s, tpl.name)] + ([(s.upper(), tpl.name)] if s != s.upper() else [])
+    return tuple(dict.fromkeys(out))
 
 
 def best_label(piece: np.ndarray, templates: tuple[FieldTemplate, ...]):
@@ -183,41 +186,67 @@ def _cells(words: list[Word]) -> list[Box]:
     return cells
 
 
-def caption_over(gray: np.ndarray, value: Box, height: float, sure: list[Word]) -> Box | None:
-    """The box of an unread caption printed over a value line, starting near its left edge:
-    ink a little above the value (a local threshold: the grey of small captions is lighter
-    than the page-wide ink threshold), smaller than the value's letters, its marks a few
-    letters apart at most; None when there is none or OCR read words there."""
-    x0, y0, x1, _ = value
-    top = int(max(0, y0 - BAND_ABOVE * height))
-    bottom = int(y0 - 0.05 * height)
-    left = int(max(0, x0 - 0.5 * height))
-    right = int(min(gray.shape[1], max(x1, x0 + MAX_WIDTH_CHARS * 0.5 * height)))
-    if bottom - top < 4 or right - left < 4:
-        return None
-    band = (left, top, right, bottom)
-    if any(_inside(band, w.box) for w in sure):
-        return None  # a caption OCR read, or another value line
-    region = gray[top:bottom, left:right]
+def _marks(region: np.ndarray, height: float) -> list[tuple[int, int, int, int]]:
+    """Letter-sized ink marks (x0, y0, x1, y1) of a region, sorted left to right: a local
+    threshold (the grey of small captions is lighter than the page-wide ink threshold);
+    hairlines, what painting out the table rules left, are no letters (letters are 3 px
+    and more wide on an enlarged page)."""
     block = 2 * int(max(3, height)) + 1
     mask = cv2.adaptiveThreshold(
         region, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, FAINT_C
     )
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     x, y, w, h, area = (stats[1:, i] for i in range(5))
-    ok = (h >= 0.15 * height) & (h <= MAX_CAPTION * height) & (area >= 4)
-    marks = sorted(zip(x[ok], y[ok], (x + w)[ok], (y + h)[ok], strict=True))
-    if not marks or marks[0][0] > left + 1.2 * height:
-        return None  # captions start where their value starts
-    mh = float(np.median([m[3] - m[1] for m in marks]))
-    bx0, by0, bx1, by1 = marks[0]
-    for mx0, my0, mx1, my1 in marks[1:]:
-        if mx0 - bx1 > CELL_GAP * mh:
-            break
-        bx0, by0, bx1, by1 = min(bx0, mx0), min(by0, my0), max(bx1, mx1), max(by1, my1)
-    if by1 - by0 > MAX_CAPTION * height or bx1 - bx0 < 1.5 * mh:
+    ok = (h >= 0.15 * height) & (h <= 1.2 * height) & (area >= 4) & (w >= 3)
+    return sorted(zip(x[ok], y[ok], (x + w)[ok], (y + h)[ok], strict=True))
+
+
+def caption_over(
+    gray: np.ndarray, value: Box, height: float, sure: list[Word], templates
+) -> Box | None:
+    """The box of an unread caption printed over a value line, starting near its left edge:
+    ink a little above the value, its letters smaller than the value's, its marks a few
+    letters apart at most; None when there is none, when OCR read a label there, or when
+    the line above is print of the value's size (the value of the row above)."""
+    x0, y0, x1, y1 = (int(v) for v in value)
+    letters = _marks(gray[y0:y1, x0:x1], height)
+    if not letters:
         return None
-    return (float(bx0 + left), float(by0 + top), float(bx1 + left), float(by1 + top))
+    # The value's print, ascenders to descenders: set in one size, a caption is smaller.
+    size = float(max(m[3] for m in letters) - min(m[1] for m in letters))
+    top = int(max(0, y0 - BAND_ABOVE * height))
+    bottom = int(y0 - 0.05 * height)
+    left = int(max(0, x0 - 0.5 * height))
+    right = int(min(gray.shape[1], max(x1, x0 + MAX_WIDTH_CHARS * 0.5 * height)))
+    if bottom - top < 4 or right - left < 4:
+        return None
+    marks = [m for m in _marks(gray[top:bottom, left:right], height) if m[3] - m[1] <= size]
+    # The band may hold the foot of the row above: the caption is the lowest line of marks.
+    lines: list[list] = []
+    for m in sorted(marks, key=lambda m: -m[3]):
+        line = next((ln for ln in lines if _share(m, ln[0]) >= 0.5), None)
+        if line is None:
+            lines.append([m])
+        else:
+            line.append(m)
+    marks = sorted(lines[0]) if lines else []
+    if not marks or marks[0][0] > (x0 - left) + 1.2 * height:
+        return None  # captions start where their value starts
+    bx0, by0, bx1, by1 = marks[0]
+    kept = [marks[0]]
+    for m in marks[1:]:
+        if m[0] - bx1 > CELL_GAP * (by1 - by0):
+            break
+        kept.append(m)
+        bx0, by0, bx1, by1 = min(bx0, m[0]), min(by0, m[1]), max(bx1, m[2]), max(by1, m[3])
+    letter = float(np.median([m[3] - m[1] for m in kept]))
+    if by1 - by0 > MAX_CAPTION * size or bx1 - bx0 < 1.5 * letter:
+        return None  # print of the value's size: a line, not a caption
+    box = (float(bx0 + left), float(by0 + top), float(bx1 + left), float(by1 + top))
+    over = [w for w in sure if _overlap(box, w.box)]
+    if over and _holds_label(" ".join(w.text for w in over), templates):
+        return None  # a caption OCR read: extraction finds it
+    return box
 
 
 def add_captions(
@@ -240,7 +269,7 @@ def add_captions(
     notes: list[str] = []
     for value in _cells(values):
         height = value[3] - value[1]
-        box = caption_over(gray, value, height, sure)
+        box = caption_over(gray, value, height, sure, templates)
         if box is None or any(_overlap(box, c) for c in captions):
             continue
         x0, y0, x1, y1 = (int(v) for v in box)
@@ -268,9 +297,15 @@ def add_captions(
     if not captions:
         return page, notes
     # What OCR read over a caption is its garble, not a value ("Commoner are" for
-    # "Destination Country"), whether or not the caption was recognised.
+    # "Destination Country", "OF" for "PORT OF LOADING"): all of it under a recognised
+    # caption, the weak words under one that could be two labels. What stands beside a
+    # recognised caption is not its value either: extraction takes the value under it.
+    named = [a.box for a in added]
     kept = [
-        w for w in page.words if w.conf >= SURE_CONF or not any(_inside(c, w.box) for c in captions)
+        w
+        for w in page.words
+        if not any(_inside(c, w.box) for c in named)
+        and (w.conf >= SURE_CONF or not any(_inside(c, w.box) for c in captions))
     ]
     # The value under a caption is a cell of its own, though OCR strung it into one line
     # with its neighbour's ("... Export Co. Ltd. AutoImport Odesa LLC" under "Consignee").
@@ -278,6 +313,16 @@ def add_captions(
         key = (CAPTION_LINE_KEY + len(added) + n, 0, 0)
         kept = [replace(w, line_key=key) if _inside(cell, w.box) else w for w in kept]
     return replace(page, words=kept + added), notes
+
+
+def _share(a, b) -> float:
+    """How much of the lower of two marks' heights they share vertically."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared / max(1, min(a[3] - a[1], b[3] - b[1]))
+
+
+def _holds_label(text: str, templates: tuple[FieldTemplate, ...]) -> bool:
+    return any(rx.search(text) for tpl in templates for rx in tpl.labels)
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -111,3 +111,19 @@ def test_a_text_layer_page_and_print_large_enough_are_left_alone():
     # A page OCR did not need to enlarge prints its captions large enough to read.
     scan = PageText(1, page.width, page.height, page.words, "ocr", "px", ["deskew: +1.0 deg"])
     assert label_shape.add_captions(scan, image, _labels())[0] is scan
+
+
+def test_the_value_of_a_shape_caption_is_under_it_never_beside_it():
+    from extractors.label_shape import CAPTION_CONF
+
+    words = [
+        Word("Consignee", (50, 100, 110, 108), CAPTION_CONF, (9500, 0, 0)),
+        Word("ROMt", (300, 100, 330, 108), 0.7, (1,)),  # a neighbour caption, garbled
+        Word("oF", (335, 100, 350, 108), 0.84, (1,)),
+        Word("Adebayo", (50, 114, 110, 126), 0.95, (2,)),
+        Word("Motors", (116, 114, 160, 126), 0.95, (2,)),
+        Word("Ltd", (166, 114, 190, 126), 0.95, (2,)),
+    ]
+    page = PageText(1, 595.0, 842.0, words, "ocr", "px", ["upscale x3.00 (characters 7.0 px)"])
+    values = extract([page], DocType.export_license).values
+    assert values["consignee"].value == "Adebayo Motors Ltd"
