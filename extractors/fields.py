@@ -21,7 +21,7 @@ from checks import container as container_check
 from checks.route import nearest_country_name
 from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
 from extractors import normalize
-from extractors.label_repair import repair_labels
+from extractors.label_repair import match_label, repair_labels
 from extractors.label_shape import CAPTION_CONF
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.ocr import join_cjk
@@ -37,7 +37,8 @@ from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, r
 from verifier.models import DocType
 
 # Re-reads regions of an OCR page more carefully, in one go: (page number, boxes, purpose)
-# -> the words of each box. Purpose "vin" reads one VIN-alphabet word, "line" a line of text.
+# -> the words of each box. Purpose "vin" reads one VIN-alphabet word, "vin_line" a line of
+# VIN-alphabet text, "line" a line of text, "line_zh" a line of Chinese.
 Rereader = Callable[[int, list[Box], str], list[list[Word]]]
 
 _SEPARATORS = " \t:：;,，、-–—=|.#"
@@ -549,9 +550,12 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         ctx["currency_hint"] = "CNY"
 
     by_name = {t.name: t for t in tpl.fields}
+    labels = (*tpl.fields, other_labels())
     unparsed: dict[str, tuple[_LabelHit, dict]] = {}  # OCR values that did not parse
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         text = _strip_own_label(text, by_name[hit.field])
+        if src["method"] == "ocr" and hit.parser in _FREE_TEXT and match_label(text, labels):
+            continue  # a garbled label read surely ("Manutacture Year" beside "Model")
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
         if parsed is None and hit.field == "vin" and src["method"] == "ocr":
             for r in stray_character_readings(text):
@@ -587,6 +591,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
             values[hit.field] = val
 
     _vin_from_free_text(pages, dtype, values, vin_candidates, ctx)
+    if reread is not None and "vin" in stated_fields(dtype) and "vin" not in values:
+        _read_vin_beside_label(pages, by_name["vin"], values, vin_candidates, reread, ctx, notes)
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
     _unlabelled(pages, dtype, values, ctx)
@@ -639,6 +645,56 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                     found[0], page.number, None, 0.0, found[0], page.method, rank=(50,)
                 )
                 break
+
+
+def _read_vin_beside_label(
+    pages, template: FieldTemplate, values, vin_candidates, reread: Rereader, ctx, notes
+) -> None:
+    """Read the line right of a VIN label that OCR found with nothing after it.
+
+    Both layout passes may skip a VIN printed in another face than the page's text (a
+    contract's "VIN:" read, its value not at all; a sideways plate's "VIN" alone): the
+    stretch after the label, one line high and up to the page's edge, is read again as one
+    line (psm 7: one word, psm 8, reads nothing in so wide a crop) with the VIN character
+    whitelist. The reading is a VIN only if it parses as one.
+    """
+    for page in pages:
+        if page.method != "ocr":
+            continue
+        for row in build_rows(page):
+            for cell in row.cells:
+                hits = [h for h in _label_hits(cell.text, (template,)) if h.start <= 2]
+                if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
+                    continue
+                x0, y0, x1, y1 = cell.box
+                h = y1 - y0
+                crop = (x1, y0, min(page.width - 1, x1 + VIN_STRETCH * h), y1)
+                if crop[2] - crop[0] < 4 * h:
+                    continue
+                (words,) = reread(page.number, [crop], "vin_line")
+                text = "".join(w.text for w in words)
+                reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
+                if reading is None:
+                    found = find_vins(text)
+                    reading = found[0] if found else None
+                if reading is None:
+                    notes.append(f"VIN beside its label: no VIN read ({text!r})")
+                    continue
+                val = Value(
+                    reading.vin,
+                    page.number,
+                    union_box(w.box for w in words),
+                    min(w.conf for w in words),
+                    reading.raw,
+                    "ocr",
+                    corrections=list(reading.corrections),
+                    extra={"reading": reading},
+                    rank=(hits[0].priority, page.number),
+                )
+                notes.append(f"VIN read again beside its label: {reading.vin}")
+                vin_candidates.append(val)
+                values["vin"] = val
+                return
 
 
 def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
@@ -783,6 +839,13 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             {**v.extra, **parsed[1]},
             v.rank,
         )
+
+
+# How far right of a bare VIN label its value is looked for, in line heights (17
+# characters about 0.6 of a line wide each, and a gap).
+VIN_STRETCH = 30
+# Parsers that take any words: a label read as a value passes them.
+_FREE_TEXT = ("text", "party", "place", "color")
 
 
 def _alnum(text: str) -> int:

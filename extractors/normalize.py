@@ -947,6 +947,8 @@ _LEGAL_FORM_FIXES = (
     (re.compile(r"\bCoO\.(?=,?\s*(?:LTD|LIMITED)\b)"), "CO."),
     (re.compile(_AFTER_CO + r"(?:L[a-z1|!]d|[il1|]td|Ld)\b(?=\.?\s*$)"), "Ltd"),
     (re.compile(r"(?<=[A-Za-z]{3}\s)L[il1|]d\b(?=\.?\s*$)"), "Ltd"),
+    # "CO.,LTD." with its space lost.
+    (re.compile(r"\b(Co|CO)\.,(Ltd|LTD)\b"), r"\1., \2"),
     # Brazil's and Portugal's "Ltda" (limitada) read with i for t.
     (re.compile(r"(?<=[A-Za-z]{3}\s)L[il1|]da\b(?=\.?\s*$)"), "Ltda"),
 )
@@ -964,12 +966,14 @@ def fix_legal_form(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     for rx, repl in _LEGAL_FORM_FIXES:
         m = rx.search(text)
-        if m is not None and m.group(0) != repl:
-            notes.append(f"{m.group(0).strip()} → {repl}")
-            text = text[: m.start()] + repl + text[m.end() :]
+        if m is not None and m.group(0) != m.expand(repl):
+            fixed = m.expand(repl)
+            notes.append(f"{m.group(0).strip()} → {fixed.strip()}")
+            text = text[: m.start()] + fixed + text[m.end() :]
     return text, notes
 
 
+_LMPORT = re.compile(r"(?<=[a-z])lmport")
 _CAPITAL_WORD_WITH_BANG = re.compile(
     r"(?<![^\s(])[A-Z-]*(?:[A-Z]![A-Z-]*|![A-Z])[A-Z-]*(?=[\s.,)]|$)"
 )
@@ -990,4 +994,10 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
         notes.append(f"{m.group(0)} → {fixed}")
         return fixed
 
-    return _CAPITAL_WORD_WITH_BANG.sub(repl, text), notes
+    text = _CAPITAL_WORD_WITH_BANG.sub(repl, text)
+    # The capital I of "Import" inside a name read as l ("Autolmport"): no word is
+    # spelled "lmport".
+    for m in reversed(list(_LMPORT.finditer(text))):
+        notes.append(f"{m.group(0)} → {m.group(0).replace('lmport', 'Import')}")
+        text = text[: m.start()] + "Import" + text[m.end() :]
+    return text, notes

@@ -440,3 +440,34 @@ def test_a_re_reading_that_lost_characters_does_not_replace_the_value():
 
     got = extract([p], DocType.purchase_contract, reread=reread).values
     assert got["port_of_loading"].value == "Nagoya"
+
+
+def test_a_garbled_label_read_surely_is_no_value():
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model"), (100, 200, "Manutacture Year"),
+             (115, 50, "Sorento"), (115, 200, "2021"), method="ocr")
+    got, _ = _values([p], DocType.inspection_report)
+    assert got.get("model") != "Manutacture Year"
+
+
+def test_a_vin_label_with_nothing_after_it_has_its_line_read_again():
+    from extractors.page import Word
+
+    p = page((60, 200, "SALES CONTRACT"), (100, 50, "SEATS: 5"), (115, 50, "VIN:"),
+             (130, 50, "ENGINE: 1,498 cm3"), conf=0.95, method="ocr")
+    label = next(w for w in p.words if w.text == "VIN:")
+    asked = []
+
+    def reread(page_number, boxes, purpose):
+        asked.append((purpose, boxes))
+        if purpose != "vin_line":
+            return [[] for _ in boxes]
+        (box,) = boxes
+        # The stretch starts where the label ends and keeps to its line.
+        assert box[0] >= label.box[2] and box[1] >= label.box[1] - 1 and box[3] <= label.box[3] + 1
+        return [[Word("LVVTMF0C3N3440059", (200, 115, 330, 127), 0.8)]]
+
+    got = extract([p], DocType.purchase_contract, reread=reread)
+    assert got.values["vin"].value == "LVVTMF0C3N3440059"
+    assert any(purpose == "vin_line" for purpose, _ in asked)
+    # Without a second reading there is no VIN, and a text layer is never read again.
+    assert "vin" not in extract([p], DocType.purchase_contract).values

@@ -674,3 +674,13 @@ def test_fix_capital_i_only_in_words_of_capitals():
     assert fix_capital_i("CHO! YU-NA") == ("CHOI YU-NA", ["CHO! → CHOI"])
     assert fix_capital_i("Yahoo! Motors") == ("Yahoo! Motors", [])
     assert fix_capital_i("KIM !") == ("KIM !", [])
+
+
+def test_ocr_party_name_slips_lost_space_and_import():
+    from extractors.normalize import fix_capital_i, fix_legal_form
+
+    assert fix_legal_form("SHANGHAI AUTOSTAR EXPORT CO.,LTD.") == (
+        "SHANGHAI AUTOSTAR EXPORT CO., LTD.", ["CO.,LTD → CO., LTD"])
+    assert fix_capital_i("Autolmport Odesa LLC") == ("AutoImport Odesa LLC",
+                                                     ["lmport → Import"])
+    assert fix_capital_i("Palm Motors") == ("Palm Motors", [])

@@ -211,6 +211,8 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
         if purpose == "vin":
             # psm 8 (one word) read noisy VINs right where psm 7 added characters.
             return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
+        if purpose == "vin_line":  # a stretch of line after a VIN label, mostly blank
+            return reader.reread_many(boxes, psm=7, whitelist=VIN_WHITELIST, image=image)
         if purpose == "line_zh":  # a value printed in Chinese (2023年3月8日)
             from extractors.ocr import CJK_LANGS, available_languages
 
