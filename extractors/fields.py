@@ -207,6 +207,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             words, fixed = _colour_words(words)
             if fixed:
                 extra = {"corrections": fixed}
+            if not any(_names_a_colour(w) for w in words):
+                return None  # junk or a neighbour's garbled caption ("cmptaceenent")
         return (" ".join(words), extra) if words else None
     if parser == "identifier":
         for m in _IDENT.finditer(text):
@@ -1093,9 +1095,34 @@ _COLOURS = frozenset(
         "maroon",
         "bronze",
         "champagne",
+        "pink",
+        "violet",
+        "cream",
+        "ivory",
+        "tan",
+        "navy",
+        "teal",
+        "turquoise",
+        "burgundy",
+        "copper",
+        "graphite",
+        "charcoal",
+        "titanium",
+        "khaki",
+        "olive",
+        "aqua",
+        "magenta",
+        "lime",
     ]
 )
-_COLOUR_MODIFIERS = frozenset(["pearl", "metallic", "dark", "light", "deep", "bright", "matte"])
+_COLOUR_MODIFIERS = frozenset(
+    ["pearl", "metallic", "dark", "light", "deep", "bright", "matte", "pale", "midnight"]
+)
+
+
+def _names_a_colour(word: str) -> bool:
+    """A colour word, or one in Chinese, Japanese or Korean (白色, 黒色, 흰색)."""
+    return word in _COLOURS or word in _COLOUR_MODIFIERS or "色" in word or "색" in word
 
 
 def _colour_words(words: list[str]) -> tuple[list[str], list[str]]:

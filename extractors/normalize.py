@@ -470,7 +470,8 @@ _FUEL_FEATURES: list[tuple[str, str]] = [
     ("lpg", r"lpg|autogas|auto\s*gas|gpl|glp|lp\s*gas|液化石油气|液化石油氣|propane"),
     (
         "diesel",
-        r"diesel|dizel|gas\s*oil|gasoil|gazole|gasóleo|gasoleo|柴油|ディーゼル|軽油|"
+        # OCR: "Diese!" for Diesel, "Gas Ol" for Gas Oil (which is diesel, never petrol).
+        r"diese[l!1|]|dizel|gas\s*o[i1l|]?[l1|]\b|gasoil|gazole|gasóleo|gasoleo|柴油|ディーゼル|軽油|"
         r"경유|디젤",
     ),
     (

@@ -471,3 +471,12 @@ def test_a_vin_label_with_nothing_after_it_has_its_line_read_again():
     assert any(purpose == "vin_line" for purpose, _ in asked)
     # Without a second reading there is no VIN, and a text layer is never read again.
     assert "vin" not in extract([p], DocType.purchase_contract).values
+
+
+def test_an_ocr_colour_that_names_no_colour_is_no_value():
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, 50, "Exterior Colour"),
+             (100, 250, "Cmptaceenent i ae"), (115, 50, "SILVER"), method="ocr")
+    got, _ = _values([p], DocType.registration_certificate)
+    assert got["color"] == "silver"
+    p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, "Colour: 白色"), method="ocr")
+    assert _values([p], DocType.registration_certificate)[0]["color"] == "白色"

@@ -684,3 +684,10 @@ def test_ocr_party_name_slips_lost_space_and_import():
     assert fix_capital_i("Autolmport Odesa LLC") == ("AutoImport Odesa LLC",
                                                      ["lmport → Import"])
     assert fix_capital_i("Palm Motors") == ("Palm Motors", [])
+
+
+def test_ocr_slips_in_diesel_and_gas_oil_read_as_diesel():
+    assert n.parse_fuel("Diese! (Gas Ol)") == "diesel"
+    assert n.parse_fuel("Diese!") == "diesel"
+    assert n.parse_fuel("Gas Ol") == "diesel"
+    assert n.parse_fuel("Gas Only") == "petrol"
