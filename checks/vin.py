@@ -139,10 +139,11 @@ _CHECK_DIGIT_DESTINATIONS = frozenset(
     }
 )  # fmt: skip
 
-#: Japanese frame number (車台番号): model prefix (letters, 1-3 digits, optional letter;
-#: 2-7 characters), dash, 6-7 digit serial. ``DBA-GRJ150W`` is a model code, not a frame number.
+#: Japanese frame number (車台番号): model prefix (letters, 1-3 digits, up to two letters —
+#: Mazda's KE2FW, DJ5FS; 2-7 characters), dash, 6-7 digit serial. ``DBA-GRJ150W`` is a model
+#: code, not a frame number.
 CHASSIS_NUMBER_RE = re.compile(
-    r"(?<![A-Z0-9-])([A-Z]{1,4}[0-9]{1,3}[A-Z]?)-([0-9]{6,7})(?![A-Z0-9-])"
+    r"(?<![A-Z0-9-])(?=[A-Z0-9]{2,7}-)([A-Z]{1,4}[0-9]{1,3}[A-Z]{0,2})-([0-9]{6,7})(?![A-Z0-9-])"
 )
 
 

@@ -162,6 +162,9 @@ def test_wmi_sections_region():
         ("NZE161-7012345", True),
         ("AE86-123456", True),
         ("L375S-0123456", True),
+        ("KE2FW-1343515", True),  # Mazda CX-5: two letters after the digit
+        ("DJ5FS-123456", True),
+        ("ABCD123EF-1234567", False),  # a model prefix is at most 7 characters
         ("grj150 - 0012345", True),
         ("GRJ150－0012345", True),  # full-width dash
         ("DBA-GRJ150W", False),  # model code
