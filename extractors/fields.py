@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from statistics import median
 from typing import Any, NamedTuple
 
@@ -318,6 +319,12 @@ _SHORT_WORDS = frozenset(
 def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit]:
     """Label matches in one cell; a label inside a longer label of another field is dropped,
     and bilingual neighbours of one field ("车型 Model") become one label."""
+    # A page's cells are asked about again and again (header rows, values, neighbours).
+    return list(_label_hits_cached(text, tuple(templates)))
+
+
+@lru_cache(maxsize=4096)
+def _label_hits_cached(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[_LabelHit, ...]:
     hits = []
     seen = _label_text(text)
     for tpl in (*templates, other_labels()):
@@ -351,7 +358,7 @@ def _label_hits(text: str, templates: Iterable[FieldTemplate]) -> list[_LabelHit
             prev = kept.pop()
             h = _LabelHit(h.field, h.parser, min(prev.priority, h.priority), prev.start, h.end)
         kept.append(h)
-    return kept
+    return tuple(kept)
 
 
 def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:

@@ -182,6 +182,11 @@ def read_all(
         if progress:
             progress(done, total, items[i].name)
 
+    if any(item.kind == "pdf" for item in items):
+        # Every PDF's signatures are validated with pyHanko (a third of a second to import):
+        # imported once here, the forked workers inherit it instead of each importing it.
+        import checks.signatures  # noqa: F401
+
     pool_args = (settings, policy, factory, ctx)
     pending = _read_in_pool(list(range(total)), items, workers, pool_args, finished)
     # A worker that dies (a segfault in a native library on a hostile file) breaks the whole
