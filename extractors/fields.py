@@ -656,6 +656,28 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                 break
 
 
+def _vin_value(words: list[Word], page: int, rank: tuple, ctx) -> Value | None:
+    """The VIN a re-read's words spell, as an OCR value with its reading; None if none."""
+    text = "".join(w.text for w in words)
+    reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
+    if reading is None:
+        found = find_vins(text)
+        reading = found[0] if found else None
+    if reading is None or not words:
+        return None
+    return Value(
+        reading.vin,
+        page,
+        union_box(w.box for w in words),
+        min(w.conf for w in words),
+        reading.raw,
+        "ocr",
+        corrections=list(reading.corrections),
+        extra={"reading": reading},
+        rank=rank,
+    )
+
+
 def _read_vin_beside_label(
     pages, template: FieldTemplate, values, vin_candidates, reread: Rereader, ctx, notes
 ) -> None:
@@ -681,26 +703,12 @@ def _read_vin_beside_label(
                 if crop[2] - crop[0] < 4 * h:
                     continue
                 (words,) = reread(page.number, [crop], "vin_line")
-                text = "".join(w.text for w in words)
-                reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
-                if reading is None:
-                    found = find_vins(text)
-                    reading = found[0] if found else None
-                if reading is None:
+                val = _vin_value(words, page.number, (hits[0].priority, page.number), ctx)
+                if val is None:
+                    text = "".join(w.text for w in words)
                     notes.append(f"VIN beside its label: no VIN read ({text!r})")
                     continue
-                val = Value(
-                    reading.vin,
-                    page.number,
-                    union_box(w.box for w in words),
-                    min(w.conf for w in words),
-                    reading.raw,
-                    "ocr",
-                    corrections=list(reading.corrections),
-                    extra={"reading": reading},
-                    rank=(hits[0].priority, page.number),
-                )
-                notes.append(f"VIN read again beside its label: {reading.vin}")
+                notes.append(f"VIN read again beside its label: {val.value}")
                 vin_candidates.append(val)
                 values["vin"] = val
                 return
@@ -720,28 +728,14 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         return  # confirmed as read: a mandatory check digit holds
     x0, y0, x1, y1 = current.box
     (words,) = reread(current.page, [(x0, y0, x1, y1)], "vin")
-    text = "".join(w.text for w in words)
     if not words:
         return
-    reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
-    if reading is None:
-        found = find_vins(text)
-        reading = found[0] if found else None
-    if reading is None:
-        notes.append(f"VIN re-read gave no VIN ({text!r})")
+    val = _vin_value(words, current.page, current.rank, ctx)
+    if val is None:
+        notes.append(f"VIN re-read gave no VIN ({''.join(w.text for w in words)!r})")
         return
-    conf = min(w.conf for w in words)
-    val = Value(
-        reading.vin,
-        current.page,
-        union_box(w.box for w in words),
-        conf,
-        reading.raw,
-        "ocr",
-        corrections=list(reading.corrections),
-        extra={"reading": reading},
-        rank=current.rank,
-    )
+    reading: VinReading = val.extra["reading"]
+    conf = val.confidence
     vin_candidates.append(val)
     if reading.vin == current.value:
         current.confidence = max(current.confidence, conf)
