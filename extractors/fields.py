@@ -23,7 +23,7 @@ from checks.route import nearest_country_name
 from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import match_label, repair_labels
-from extractors.label_shape import CAPTION_CONF
+from extractors.label_shape import is_caption
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.ocr import join_cjk
 from extractors.page import Box, PageText, Word, union_box
@@ -522,7 +522,7 @@ def _candidates(
                     if hi + 1 < len(hits):
                         continue
                     # A caption recognised by its shape stands over its value (label_shape).
-                    over = all(w.conf == CAPTION_CONF for w in cell.words)
+                    over = all(is_caption(w) for w in cell.words)
                     beside = ci + 1 < len(row.cells) and not header and not over
                     nxt = row.cells[ci + 1] if beside else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
@@ -550,7 +550,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     vin_candidates: list[Value] = []
     if tpl is None or not pages:
         return Extraction(values, vin_candidates, notes)
-    pages = [repair_labels(p, (*tpl.fields, other_labels())) for p in pages]
+    labels = (*tpl.fields, other_labels())
+    pages = [repair_labels(p, labels) for p in pages]
     ctx = {"day_first": _day_first(pages), "mandatory_check": None}
     whole = "\n".join(p.text for p in pages)
     if re.search(r"\bJPY\b|円|¥\s*\d{1,3}(?:,\d{3}){2,}", whole):
@@ -559,7 +560,6 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         ctx["currency_hint"] = "CNY"
 
     by_name = {t.name: t for t in tpl.fields}
-    labels = (*tpl.fields, other_labels())
     unparsed: dict[str, tuple[_LabelHit, dict]] = {}  # OCR values that did not parse
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         text = _strip_own_label(text, by_name[hit.field])
@@ -1121,9 +1121,12 @@ _COLOUR_MODIFIERS = frozenset(
 )
 
 
+_COLOUR_WORDS = _COLOURS | _COLOUR_MODIFIERS
+
+
 def _names_a_colour(word: str) -> bool:
     """A colour word, or one in Chinese, Japanese or Korean (白色, 黒色, 흰색)."""
-    return word in _COLOURS or word in _COLOUR_MODIFIERS or "色" in word or "색" in word
+    return word in _COLOUR_WORDS or "色" in word or "색" in word
 
 
 def _colour_words(words: list[str]) -> tuple[list[str], list[str]]:
@@ -1132,10 +1135,9 @@ def _colour_words(words: list[str]) -> tuple[list[str], list[str]]:
     same first letter. Marketing names ("Soul Red Crystal") keep their other words."""
     out, fixed = [], []
     for w in words:
-        known = (*_COLOURS, *_COLOUR_MODIFIERS)
         near = (
-            [c for c in known if c[0] == w[0] and Levenshtein.distance(c, w) == 1]
-            if len(w) >= 4 and w not in known
+            [c for c in _COLOUR_WORDS if c[0] == w[0] and Levenshtein.distance(c, w) == 1]
+            if len(w) >= 4 and w not in _COLOUR_WORDS
             else []
         )
         if len(near) == 1:

@@ -7,8 +7,9 @@ label is no field. The caption's shape still tells which of the few dozen labels
 document type it is: its length, where its capitals, ascenders and word gaps stand.
 
 So a piece of a line that OCR left unread (or read only as weak junk) is compared with every
-spelling of the type's labels (``label_repair.spellings``), rendered in Helvetica and Times
-(PyMuPDF's base-14 faces, the faces of most printed forms), cut to their ink, scaled to the
+spelling of the type's labels (``label_repair.spellings``, in capitals too), rendered in
+Helvetica (PyMuPDF's base-14 face that most printed forms' Arial and Helvetica match; adding
+Times made look-alike labels tie more often), cut to their ink, scaled to the
 piece's size and blurred like it, by normalised cross-correlation: word spotting with
 rendered templates. OCR engines read characters and offer no closed-vocabulary matching of a
 word image, so this is ours. A piece becomes a label only when one field's spellings are
@@ -28,7 +29,7 @@ import numpy as np
 import pymupdf
 
 from extractors.label_repair import spellings
-from extractors.page import Box, PageText, Word
+from extractors.page import Box, PageText, Word, boxes_overlap
 from extractors.preprocess import to_gray
 from extractors.templates import FieldTemplate
 
@@ -49,10 +50,11 @@ MAX_WIDTH_CHARS = 40  # in caption heights
 MIN_PIECE_HEIGHT = 10  # px of ink: specks and rule residue are smaller than any caption
 FONTS = ("helv",)
 VALUE_CONF = 0.3  # a word this sure may be a value under a caption
-# Below every check's "surely read", above nothing; extraction knows a caption by it and
-# takes its value under it, never beside it (a garbled neighbour caption stands there).
-CAPTION_CONF = 0.45
+CAPTION_CONF = 0.45  # below every check's "surely read", above nothing
+# Line keys of the added captions (CAPTION_LINE_KEY, n, 0) and of the value cells under
+# them (VALUE_LINE_KEY, n, 0): OCR's own keys never start with these.
 CAPTION_LINE_KEY = 9500
+VALUE_LINE_KEY = 9501
 # Grey levels below the local mean that count as ink.
 FAINT_C = 12
 # Where a caption is looked for: this many value-line heights above the value; a caption's
@@ -243,8 +245,8 @@ def caption_over(
     if by1 - by0 > MAX_CAPTION * size or bx1 - bx0 < 1.5 * letter:
         return None  # print of the value's size: a line, not a caption
     box = (float(bx0 + left), float(by0 + top), float(bx1 + left), float(by1 + top))
-    over = [w for w in sure if _overlap(box, w.box)]
-    if over and _holds_label(" ".join(w.text for w in over), templates):
+    over = [w for w in sure if boxes_overlap(box, w.box)]
+    if over and _has_label(" ".join(w.text for w in over), templates):
         return None  # a caption OCR read: extraction finds it
     return box
 
@@ -270,7 +272,7 @@ def add_captions(
     for value in _cells(values):
         height = value[3] - value[1]
         box = caption_over(gray, value, height, sure, templates)
-        if box is None or any(_overlap(box, c) for c in captions):
+        if box is None or any(boxes_overlap(box, c) for c in captions):
             continue
         x0, y0, x1, y1 = (int(v) for v in box)
         piece = _ink(gray[y0:y1, x0:x1])
@@ -288,7 +290,7 @@ def add_captions(
                 f" another field {runner:.2f}"
             )
             continue
-        added.append(Word(text, box, CAPTION_CONF, (CAPTION_LINE_KEY + len(added), 0, 0)))
+        added.append(Word(text, box, CAPTION_CONF, (CAPTION_LINE_KEY, len(added), 0)))
         cells.append(value)
         notes.append(
             f"caption {text!r} ({name}) recognised by shape at {where}: {score:.2f},"
@@ -310,9 +312,15 @@ def add_captions(
     # The value under a caption is a cell of its own, though OCR strung it into one line
     # with its neighbour's ("... Export Co. Ltd. AutoImport Odesa LLC" under "Consignee").
     for n, cell in enumerate(cells):
-        key = (CAPTION_LINE_KEY + len(added) + n, 0, 0)
+        key = (VALUE_LINE_KEY, n, 0)
         kept = [replace(w, line_key=key) if _inside(cell, w.box) else w for w in kept]
     return replace(page, words=kept + added), notes
+
+
+def is_caption(word: Word) -> bool:
+    """Whether ``word`` is a caption this module added: extraction takes its value under it,
+    never beside it (a garbled neighbour caption stands there)."""
+    return word.line_key[:1] == (CAPTION_LINE_KEY,)
 
 
 def _share(a, b) -> float:
@@ -321,9 +329,6 @@ def _share(a, b) -> float:
     return shared / max(1, min(a[3] - a[1], b[3] - b[1]))
 
 
-def _holds_label(text: str, templates: tuple[FieldTemplate, ...]) -> bool:
+def _has_label(text: str, templates: tuple[FieldTemplate, ...]) -> bool:
     return any(rx.search(text) for tpl in templates for rx in tpl.labels)
 
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -967,8 +967,8 @@ def fix_legal_form(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     for rx, repl in _LEGAL_FORM_FIXES:
         m = rx.search(text)
-        if m is not None and m.group(0) != m.expand(repl):
-            fixed = m.expand(repl)
+        fixed = m.expand(repl) if m is not None else None
+        if m is not None and m.group(0) != fixed:
             notes.append(f"{m.group(0).strip()} → {fixed.strip()}")
             text = text[: m.start()] + fixed + text[m.end() :]
     return text, notes
@@ -991,14 +991,11 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
 
     def repl(m: re.Match) -> str:
-        fixed = m.group(0).replace("!", "I")
+        fixed = m.group(0).replace("!", "I").replace("lmport", "Import")
         notes.append(f"{m.group(0)} → {fixed}")
         return fixed
 
     text = _CAPITAL_WORD_WITH_BANG.sub(repl, text)
     # The capital I of "Import" inside a name read as l ("Autolmport"): no word is
     # spelled "lmport".
-    for m in reversed(list(_LMPORT.finditer(text))):
-        notes.append(f"{m.group(0)} → {m.group(0).replace('lmport', 'Import')}")
-        text = text[: m.start()] + "Import" + text[m.end() :]
-    return text, notes
+    return _LMPORT.sub(repl, text), notes

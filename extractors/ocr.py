@@ -32,7 +32,7 @@ import time
 import cv2
 import numpy as np
 
-from extractors.page import Box, PageText, Word, union_box
+from extractors.page import Box, PageText, Word, boxes_overlap, union_box
 from extractors.preprocess import (
     clean_page,
     rotate_quadrant,
@@ -191,10 +191,6 @@ def _join_lines(words: list[Word], added: list[Word]) -> list[Word]:
 def _height(words: list[Word]) -> float:
     box = union_box(w.box for w in words)
     return box[3] - box[1]
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def stroke_crossings(page: np.ndarray, box: Box) -> float:
@@ -617,7 +613,9 @@ class TesseractReader:
                     added.append(Word(w.text, w.box, w.conf, (UNREAD_LINE_KEY + n, 0, 0)))
         # The junk the page pass read across those lines goes.
         ids = {id(w) for w in read}
-        kept = [w for w in words if id(w) in ids or not any(_overlap(w.box, a.box) for a in added)]
+        kept = [
+            w for w in words if id(w) in ids or not any(boxes_overlap(w.box, a.box) for a in added)
+        ]
         notes.append(
             f"unread marks: {len(unread)} in {len(lines)} line(s) re-read, {len(added)} words added"
         )

@@ -73,3 +73,8 @@ def union_box(boxes) -> Box:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def boxes_overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share some area (touching edges do not)."""
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])

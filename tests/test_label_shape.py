@@ -58,7 +58,7 @@ def test_captions_are_recognised_by_shape_and_give_their_values_a_field():
     page, image = _photo_like()
     assert "consignee" not in extract([page], DocType.export_license).values
     got, notes = label_shape.add_captions(page, image, _labels())
-    added = [w.text for w in got.words if w.conf == label_shape.CAPTION_CONF]
+    added = [w.text for w in got.words if label_shape.is_caption(w)]
     assert {"Consignee", "Issue Date"} <= set(added), notes
     assert len(added) >= 6, notes  # of 8 captions; 8 when this was written
     values = extract([got], DocType.export_license).values
@@ -66,7 +66,7 @@ def test_captions_are_recognised_by_shape_and_give_their_values_a_field():
     assert str(values["issue_date"].value) == "2023-12-25"
     # Every caption added is the one printed there: the right field or none.
     for caption, _value, x, y in GRID:
-        field_words = [w for w in got.words if w.conf == label_shape.CAPTION_CONF]
+        field_words = [w for w in got.words if label_shape.is_caption(w)]
         for w in field_words:
             if (
                 abs(w.box[0] / (1000 / 595 * SCALE) - x) < 5
@@ -74,7 +74,7 @@ def test_captions_are_recognised_by_shape_and_give_their_values_a_field():
             ):
                 assert _same_field(w.text, caption), (w.text, caption)
     # The page text sealed as evidence is not touched: a new PageText came back.
-    assert all(w.conf != label_shape.CAPTION_CONF for w in page.words)
+    assert not any(label_shape.is_caption(w) for w in page.words)
 
 
 def _same_field(spelling: str, caption: str) -> bool:
@@ -90,7 +90,7 @@ def test_another_face_is_recognised_or_left_alone_never_mislabelled():
     got, _ = label_shape.add_captions(page, image, _labels())
     f = 1000 / 595 * SCALE
     for w in got.words:
-        if w.conf != label_shape.CAPTION_CONF:
+        if not label_shape.is_caption(w):
             continue
         caption = next(
             c for c, _v, x, y in GRID if abs(w.box[0] / f - x) < 5 and abs(w.box[3] / f - y) < 5
@@ -114,10 +114,10 @@ def test_a_text_layer_page_and_print_large_enough_are_left_alone():
 
 
 def test_the_value_of_a_shape_caption_is_under_it_never_beside_it():
-    from extractors.label_shape import CAPTION_CONF
+    from extractors.label_shape import CAPTION_CONF, CAPTION_LINE_KEY
 
     words = [
-        Word("Consignee", (50, 100, 110, 108), CAPTION_CONF, (9500, 0, 0)),
+        Word("Consignee", (50, 100, 110, 108), CAPTION_CONF, (CAPTION_LINE_KEY, 0, 0)),
         Word("ROMt", (300, 100, 330, 108), 0.7, (1,)),  # a neighbour caption, garbled
         Word("oF", (335, 100, 350, 108), 0.84, (1,)),
         Word("Adebayo", (50, 114, 110, 126), 0.95, (2,)),
