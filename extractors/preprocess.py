@@ -333,7 +333,19 @@ def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> S
         gray, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
     extra = f" with a letterhead band of {band:.0%} over it" if band else ""
-    return out, f"perspective: page quad {width}x{height} flattened{extra}"
+    note = f"perspective: page quad {width}x{height} flattened{extra}"
+    # Measured as the upscale step would measure it: on the evenly lit page.
+    factor, ch = _enlargement(normalise_illumination(out)[0])
+    if factor > 1.0:
+        # Flattened and enlarged in one resampling: flattening at the photo's own size and
+        # then enlarging blurs 8-px characters twice.
+        big = np.diag([factor, factor, 1.0]) @ m
+        size = (round(width * factor), round(height * factor))
+        out = cv2.warpPerspective(
+            gray, big, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+        )
+        note += f"\nupscale x{factor:.2f} (characters {ch:.1f} px)"
+    return out, note
 
 
 def invert_dark_bands(gray: np.ndarray) -> Step:
@@ -476,14 +488,22 @@ def text_marks(gray: np.ndarray) -> np.ndarray:
     return np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
 
 
-def upscale(gray: np.ndarray) -> Step:
-    """Enlarge a low-resolution page so characters are ~TARGET_CHAR_HEIGHT px tall."""
+def _enlargement(gray: np.ndarray) -> tuple[float, float]:
+    """The factor that brings a low-resolution page's characters to ~TARGET_CHAR_HEIGHT px
+    (1.0 when they are large enough), and their height."""
     if max(gray.shape) > MAX_UPSCALE_SIDE:
-        return gray, ""  # not a low-resolution page: small "characters" here are texture
+        return 1.0, 0.0  # not a low-resolution page: small "characters" here are texture
     ch = char_height(gray)
     if ch is None or ch >= MIN_CHAR_HEIGHT:
+        return 1.0, ch or 0.0
+    return min(MAX_UPSCALE, TARGET_CHAR_HEIGHT / ch), ch
+
+
+def upscale(gray: np.ndarray) -> Step:
+    """Enlarge a low-resolution page so characters are ~TARGET_CHAR_HEIGHT px tall."""
+    factor, ch = _enlargement(gray)
+    if factor <= 1.0:
         return gray, ""
-    factor = min(MAX_UPSCALE, TARGET_CHAR_HEIGHT / ch)
     h, w = gray.shape
     out = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_CUBIC)
     return out, f"upscale x{factor:.2f} (characters {ch:.1f} px)"
@@ -563,8 +583,9 @@ def clean_page(
             continue
         if name == "sharpen" and not _wants_sharpening(notes):
             continue
+        if name == "upscale" and any(n.startswith("upscale") for n in notes):
+            continue  # enlarged while flattened
         # The sheet is found in grey; its letterhead band only shows in colour.
         gray, note = step(gray, image) if name == "perspective" else step(gray)
-        if note:
-            notes.append(note)
+        notes.extend(note.splitlines())  # a step may do two things (see correct_perspective)
     return gray, notes

@@ -11,7 +11,8 @@ Corrections it makes:
   :func:`checks.vin.check_digit_required`) and fails, the common OCR confusions (``S/5``,
   ``B/8``, ``Z/2``, ``G/6``, ``D/0``, ``T/7``) are tried, one substitution and then two, only
   where the result is a plausible VIN (positions that must be digits stay digits); a reading
-  is corrected only when exactly one candidate validates. Otherwise the reading as read is
+  is corrected only when exactly one candidate validates, or exactly one of those that
+  validate has an allocated WMI (ISO 3780, :mod:`checks.wmi`). Otherwise the reading as read is
   returned with ``check_digit_ok=False``, for the caller to report.
 
 It also finds VINs glued to labels (``VIN:LGX…``, ``VINLGX…``, ``…12345Engine``) and printed
@@ -35,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from checks import vin as vincheck
+from checks import wmi
 
 __all__ = ["LABEL_WORDS", "VinReading", "find_chassis_numbers", "find_vins", "read_vin"]
 
@@ -59,6 +61,18 @@ _IOQ = {"I": "1", "O": "0", "Q": "0"}
 # OCR confusions tried where the check digit is mandatory (both directions)
 _CONFUSIONS = {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G",
                "D": "0", "0": "D", "T": "7", "7": "T"}  # fmt: skip
+
+# Look-alikes tried in a WMI that no maker holds (printed J read as 1 or S in small serif).
+_WMI_LOOKALIKES = {"1": "JL", "S": "J5", "T": "J", "5": "S", "W": "N", "0": "D", "D": "0",
+                   "L": "1", "2": "Z", "Z": "2", "8": "B", "B": "8", "6": "G",
+                   "G": "6"}  # fmt: skip
+# Digits a letter read in position 9 may be, where that position is a check digit.
+_DIGIT_LOOKALIKES = {"S": "58", "B": "8", "Z": "2", "G": "6", "D": "0", "T": "7", "A": "4",
+                     "L": "1", "J": "1", "E": "6"}  # fmt: skip
+# Regions whose makers use the check digit although no law there requires it: every Japanese
+# VIN of ../shared/corpus/vins/vins.csv validates (77; the one that fails is a test case
+# broken on purpose). Korean domestic VINs do not (KMTGA4SCDRU227656), nor European ones.
+_CHECK_DIGIT_USED = ("J",)
 
 _RUN_RE = re.compile(r"[A-Za-z0-9]+")
 _CHAIN_RE = re.compile(
@@ -123,11 +137,44 @@ def _alternatives(vin: str, required: bool) -> tuple[str, tuple[str, ...]] | Non
             if not _plausible(candidate) or vincheck.calc_check_digit(candidate) != candidate[8]:
                 continue
             hits.append((candidate, tuple(f"{vin[i]}→{candidate[i]} at {i + 1}" for i in combo)))
-        if len(hits) == 1:
-            return hits[0]
+        if len(hits) > 1:
+            # Several validate: one whose WMI is allocated (ISO 3780) beats ones whose WMI
+            # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial).
+            allocated = [h for h in hits if wmi.lookup(h[0]) is not None]
+            return allocated[0] if len(allocated) == 1 else None  # else ambiguous
         if hits:
-            return None  # ambiguous: never pick one
+            return hits[0]
     return None
+
+
+def _impossible_repair(vin: str, required: bool) -> tuple[str, tuple[str, ...]] | None:
+    """A reading that cannot be a VIN as read, and the one look-alike that makes it one:
+
+    * a WMI no maker holds (neither :mod:`checks.wmi` table knows it): one character of it
+      for its look-alike, where our own WMI table knows the result and the check digit,
+      failing as read, then holds (``SN1AXXNT7…`` → ``JN1…``, Nissan);
+    * a letter in position 9 where the maker uses the check digit (mandatory, or a Japanese
+      maker): the look-alike digit that makes the check digit hold (``JTHEENDCS…`` → ``8``).
+
+    None when the reading may be right as read (its check digit holds), or when no or several
+    candidates fit."""
+    hits: list[tuple[str, tuple[str, ...]]] = []
+    if vincheck.calc_check_digit(vin) == vin[8]:
+        return None  # the check digit has nothing to decide (J and 1 weigh the same)
+    if wmi.lookup(vin) is None:
+        for i in range(3):
+            for ch in _WMI_LOOKALIKES.get(vin[i], ""):
+                candidate = vin[:i] + ch + vin[i + 1 :]
+                info = wmi.lookup(candidate)
+                if (info is not None and info.source == "table"
+                        and vincheck.calc_check_digit(candidate) == candidate[8]):
+                    hits.append((candidate, (f"{vin[i]}→{ch} at {i + 1}",)))
+    elif vin[8] != "X" and vin[8].isalpha() and (required or vin.startswith(_CHECK_DIGIT_USED)):
+        for ch in _DIGIT_LOOKALIKES.get(vin[8], ""):
+            candidate = vin[:8] + ch + vin[9:]
+            if vincheck.calc_check_digit(candidate) == ch:
+                hits.append((candidate, (f"{vin[8]}→{ch} at 9",)))
+    return hits[0] if len(hits) == 1 else None
 
 
 def _looks_like_words(raw_joined: str) -> bool:
@@ -167,6 +214,14 @@ def _read(
             corrections.extend(extra)
             confusions = len(extra)
             ok = True
+    # Look-alikes chosen by the check digit, as above: not where the caller turned it off
+    # (a text layer has no OCR errors).
+    repair = _impossible_repair(vin, required) if mandatory_check is not False else None
+    if repair is not None:
+        vin, extra = repair
+        corrections.extend(extra)
+        confusions += len(extra)
+        ok = True
     # Words strung together ("GLOBAL VOYAGER V-202") can make 17 characters; a real VIN split
     # by spaces needs no I/O/Q repair unless its mandatory check digit then confirms it.
     if corrections and any(ch in raw for ch in " -") and not (ok and required):

@@ -213,6 +213,19 @@ def test_upscale_triggers_on_small_text_only():
     assert note == "" and out is big
 
 
+def test_small_photo_is_flattened_and_enlarged_in_one_resampling():
+    # A sheet of 8-px type photographed about 1,000 px wide: one warp straight to the
+    # enlarged size (two resamplings blur such type twice), noted as both steps.
+    img, _ = photographed(text_page(dpi=72))
+    out, notes = pp.clean_page(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR))
+    assert [n.split(" ", 1)[0] for n in notes if n.startswith(("perspective", "upscale"))] == [
+        "perspective:", "upscale"]
+    flat, _ = pp.correct_perspective(img)
+    assert flat.shape[1] >= 2 * 850  # the sheet is about 850 px wide in the photo
+    assert pp.char_height(flat) >= pp.MIN_CHAR_HEIGHT
+    assert pp.upscale(flat)[1] == ""  # nothing left for the upscale step
+
+
 BAND = slice(150, 310)  # the first three lines of text
 
 

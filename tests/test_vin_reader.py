@@ -80,6 +80,32 @@ def test_ambiguous_confusions_are_not_corrected():
     assert not r.check_digit_ok
 
 
+def test_an_allocated_wmi_decides_between_validating_confusions():
+    # S→5 at 3 (LS5, Changan) and 6→G at 12 both validate; LSS is no maker's WMI
+    r = read_vin("LSSSBU7Y2M7687448")
+    assert r.vin == "LS5SBU7Y2M7687448" and r.corrections == ("S→5 at 3",)
+    # ...but where every candidate's WMI is allocated, or none is, nothing is picked
+    assert read_vin("LGXCE4C88N0012345").corrections == ()
+
+
+def test_a_wmi_no_maker_holds_is_put_right_by_the_check_digit():
+    r = read_vin("SN1AXXNT7EX251739")  # small-serif J read as S
+    assert r.vin == "JN1AXXNT7EX251739" and r.corrections == ("S→J at 1",)
+    assert r.check_digit_ok
+    # J and 1 weigh the same in the check digit: it cannot tell them apart, so no change
+    assert read_vin("1TDCRTTY9LM598060").corrections == ()
+    # a text layer's VIN is never changed
+    assert read_vin("SN1AXXNT7EX251739", mandatory_check=False).corrections == ()
+
+
+def test_a_letter_read_as_check_digit_where_the_maker_uses_one():
+    r = read_vin("JTHEENDCSDN990377")  # Lexus: 8 read as S
+    assert r.vin == "JTHEENDC8DN990377" and r.corrections == ("S→8 at 9",)
+    # Korean domestic and European makers may put a letter there: left as read
+    assert read_vin("KMHGTXB2SH7572449").corrections == ()
+    assert read_vin("WVWZZZ1KZ9W123456").corrections == ()
+
+
 def test_no_confusion_search_where_check_digit_optional():
     # a European VIN: the check digit is not used, nothing is "corrected" to make it pass
     r = read_vin("WVWZZZ1JZ3W386753")
