@@ -159,6 +159,47 @@ def stray_character_readings(text: str) -> list[VinReading]:
     return list(found.values())
 
 
+# OCR marks inside a printed number: a tilde beside a hyphen or for one ("SC~-2024~-8181"),
+# a dollar sign for 5 between digits, else for S ("IR2$07205224"); a space put inside its
+# last group, the group then ending the value ("GH-COC-24-85 181").
+_TILDE_BY_HYPHEN = re.compile(r"~+(?=[-–])|(?<=[-–])~+")
+_TILDE_FOR_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])~(?=[A-Za-z0-9])")
+_SPLIT_LAST_GROUP = re.compile(r"\s*(\S*[-/]\d{1,3}) (\d{1,5})\s*")
+
+
+def _mend_identifier(text: str) -> tuple[str, list[str]]:
+    mended = _TILDE_BY_HYPHEN.sub("", text)
+    mended = _TILDE_FOR_HYPHEN.sub("-", mended)
+    mended = re.sub(r"(?<=\d)\$(?=\d)", "5", mended).replace("$", "S")
+    if split := _SPLIT_LAST_GROUP.fullmatch(mended):
+        mended = split[1] + split[2]
+    if mended == text:
+        return text, []
+    return mended, [f"read {text.strip()!r} as {mended.strip()!r}"]
+
+
+# A B/L number is the carrier's SCAC code and a serial of digits (COSU5912248718,
+# HOEG5880143531); a letter of a digit's shape read in the serial is that digit. Only one
+# or two of them, in a serial of at least eight digits otherwise: a carrier that puts a
+# port code after its SCAC (HLCUSHA…, ONEYSHA…) has letters of other shapes there.
+_CARRIER_NUMBER = re.compile(r"([A-Z]{4})([0-9SOBZGI]{8,})")
+_DIGIT_SHAPES = str.maketrans("SOBZGI", "508261")
+
+
+def _carrier_number(ident: str) -> tuple[str, list[str]]:
+    m = _CARRIER_NUMBER.fullmatch(ident)
+    if m is None:
+        return ident, []
+    serial = m[2]
+    letters = sum(not ch.isdigit() for ch in serial)
+    if not 1 <= letters <= 2 or len(serial) - letters < 8:
+        return ident, []
+    fixed = m[1] + serial.translate(_DIGIT_SHAPES)
+    pairs = enumerate(zip(ident, fixed, strict=True))
+    notes = [f"{a}→{b} at {i + 1}" for i, (a, b) in pairs if a != b]
+    return fixed, [*notes, "a B/L serial after the carrier's SCAC code is digits"]
+
+
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     """Parse ``text`` as a ``parser`` value; None when it is not one (never a guess)."""
     text = _first_line(text)
@@ -212,14 +253,21 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
                 return None  # junk or a neighbour's garbled caption ("cmptaceenent")
         return (" ".join(words), extra) if words else None
     if parser == "identifier":
+        fixed = []
+        if ctx.get("ocr"):
+            text, fixed = _mend_identifier(text)
         for m in _IDENT.finditer(text):
             if any(ch.isdigit() for ch in m.group(0)):
                 ident = m.group(0).strip("._-/")
                 # OCR reads a letter prefix's I as 1 ("1R2401285024" for "IR…"); a number
                 # does not start with 1 followed by letters and then digits.
                 if ctx.get("ocr") and re.match(r"1[A-Z]{1,3}[-/]?\d", ident):
-                    ident, extra = "I" + ident[1:], {"corrections": [f"1→I at 1 ({ident})"]}
-                return ident, extra
+                    fixed.append(f"1→I at 1 ({ident})")
+                    ident = "I" + ident[1:]
+                if ctx.get("ocr") and ctx.get("doctype") == DocType.bill_of_lading:
+                    ident, scac = _carrier_number(ident)
+                    fixed += scac
+                return ident, ({"corrections": fixed} if fixed else extra)
         return None
     if parser == "vessel":
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
@@ -552,7 +600,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         return Extraction(values, vin_candidates, notes)
     labels = (*tpl.fields, other_labels())
     pages = [repair_labels(p, labels) for p in pages]
-    ctx = {"day_first": _day_first(pages), "mandatory_check": None}
+    ctx = {"day_first": _day_first(pages), "mandatory_check": None, "doctype": dtype}
     whole = "\n".join(p.text for p in pages)
     if re.search(r"\bJPY\b|円|¥\s*\d{1,3}(?:,\d{3}){2,}", whole):
         ctx["currency_hint"] = "JPY"

@@ -203,6 +203,41 @@ def test_a_text_layer_document_number_is_never_changed():
     assert got["document_number"] == "1R2401285024"
 
 
+@pytest.mark.parametrize(("read", "number"), [
+    ("SC~-2024~-8181", "SC-2024-8181"),  # tildes beside the hyphens
+    ("SC~2024~8181", "SC-2024-8181"),  # tildes for them
+    ("IR2$07205224", "IR2507205224"),  # a dollar sign between digits
+    ("GH-COC-24-85 181", "GH-COC-24-85181"),  # a space in the last group
+])
+def test_ocr_marks_inside_a_document_number(read, number):
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
+    got, ex = _values([p], DocType.inspection_report)
+    assert got["document_number"] == number
+    assert ex.values["document_number"].corrections == [f"read {read!r} as {number!r}"]
+
+
+def test_a_space_before_other_text_is_no_split_number():
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: GH-COC-24-85 181 A"),
+             method="ocr")
+    assert _values([p], DocType.inspection_report)[0]["document_number"] == "GH-COC-24-85"
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ("COSUS912248718", "COSU5912248718"),
+    ("HOEG5880I43531", "HOEG5880143531"),
+    ("HLCUSHA220123456", "HLCUSHA220123456"),  # a port code after the SCAC stays letters
+    ("COSUSB1224871", "COSUSB1224871"),  # too few digits left to call it a serial
+])
+def test_look_alike_letters_in_a_bill_of_lading_serial(read, number):
+    p = page((60, "BILL OF LADING"), (100, 50, f"B/L No.: {read}"), method="ocr")
+    got, ex = _values([p], DocType.bill_of_lading)
+    assert got["document_number"] == number
+    assert bool(ex.values["document_number"].corrections) == (read != number)
+    # another document's number is no carrier's: left as read
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
+    assert _values([p], DocType.inspection_report)[0]["document_number"] == read
+
+
 def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model: 'Sportage"), method="ocr")
     got, _ = _values([p], DocType.inspection_report)
