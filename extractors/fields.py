@@ -159,6 +159,10 @@ def stray_character_readings(text: str) -> list[VinReading]:
     return list(found.values())
 
 
+# "km" as OCR reads it in small print after a reading: rn for m, o or n for a closed m.
+_OCR_KM = re.compile(r"\d\s*(krn|kn|ko|kin|kim|kw|lcm)\b", re.IGNORECASE)
+
+
 # OCR marks inside a printed number: a tilde beside a hyphen or for one ("SC~-2024~-8181"),
 # a dollar sign for 5 between digits, else for S ("IR2$07205224"); a space put inside its
 # last group, the group then ending the value ("GH-COC-24-85 181").
@@ -227,6 +231,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (day.year, extra) if day else None
     if parser == "km":
         km = normalize.parse_km(text)
+        if km is None and ctx.get("ocr") and (unit := _OCR_KM.search(text)):
+            km = normalize.parse_km(text[: unit.start(1)] + "km" + text[unit.end(1) :])
+            extra = {"corrections": [f"read the unit {unit[1]!r} as km"]}
         return (km, extra) if km is not None else None
     if parser == "displacement":
         got = normalize.parse_displacement(text)

@@ -238,6 +238,18 @@ def test_look_alike_letters_in_a_bill_of_lading_serial(read, number):
     assert _values([p], DocType.inspection_report)[0]["document_number"] == read
 
 
+@pytest.mark.parametrize("unit", ["ko", "krn", "kn"])
+def test_km_as_ocr_misreads_it_in_small_print(unit):
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, f"Current Mileage: 19,781 {unit}"),
+             method="ocr")
+    got, ex = _values([p], DocType.purchase_contract)
+    assert got["odometer_km"] == 19781
+    assert ex.values["odometer_km"].corrections == [f"read the unit {unit!r} as km"]
+    # a reading without a unit stays unread: kilometres or miles cannot be told
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, "Current Mileage: 19,781"), method="ocr")
+    assert "odometer_km" not in _values([p], DocType.purchase_contract)[0]
+
+
 def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model: 'Sportage"), method="ocr")
     got, _ = _values([p], DocType.inspection_report)
