@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance import Levenshtein
 
 from checks import container as container_check
-from checks.route import nearest_country_name
+from checks.route import country_code, nearest_country_name
 from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import match_label, repair_labels
@@ -159,6 +159,13 @@ def stray_character_readings(text: str) -> list[VinReading]:
     return list(found.values())
 
 
+# A party's role printed under its label ("Seller" over "(Exporter)") read as the value's start.
+_ROLE_FIRST = re.compile(
+    r"\((?:Exporter|Importer|Seller|Buyer|Consignee|Shipper|Vendor|Purchaser)\)\s*", re.I)
+# A place and its country, a period read for the comma between them.
+_PERIOD_FOR_COMMA = re.compile(r"([A-Z][\w' -]+?)\. ([A-Z][\w ]+)")
+
+
 # "km" as OCR reads it in small print after a reading: rn for m, o or n for a closed m.
 _OCR_KM = re.compile(r"\d\s*(krn|kn|ko|kin|kim|kw|lcm)\b", re.IGNORECASE)
 
@@ -288,6 +295,11 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             return None  # punctuation only ("，" read after a Chinese label)
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
+        if ctx.get("ocr") and parser == "place" and value[0] in "\"“" and value.count(
+                value[0]) + value.count("”") == 1:
+            value = value[1:]  # the same, doubled ("“Lianyungang")
+        if ctx.get("ocr") and parser == "party" and (role := _ROLE_FIRST.match(value)):
+            value = value[role.end() :]  # the label's second line ("Seller" / "(Exporter) …")
         if ctx.get("ocr") and parser in ("party", "place", "country") and "|" in value:
             # A table rule read as "|" beside specks ("1 . - | Lekki Auto Imports Ltd"): the
             # one segment that holds a name is the value.
@@ -299,6 +311,10 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             value, capitals = normalize.fix_capital_i(value)
             if fixed or capitals:
                 extra = {"corrections": fixed + capitals}
+        port = _PERIOD_FOR_COMMA.fullmatch(value) if ctx.get("ocr") and parser == "place" else None
+        if port and country_code(port[2]) and not country_code(port[1]):
+            value = f"{port[1]}, {port[2]}"  # "Busan. Korea": a comma read as a period
+            extra = {"corrections": [f"{port[0]} → {value}"]}
         if ctx.get("ocr") and parser == "country" and (named := nearest_country_name(value)):
             extra = {"corrections": [f"{value} → {named}"]}
             value = named

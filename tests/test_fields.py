@@ -250,6 +250,24 @@ def test_km_as_ocr_misreads_it_in_small_print(unit):
     assert "odometer_km" not in _values([p], DocType.purchase_contract)[0]
 
 
+@pytest.mark.parametrize(("read", "place"), [
+    ("Busan. Korea", "Busan, Korea"),  # a period read for the comma before a country
+    ("Jebel Ali. United Arab Emirates", "Jebel Ali, United Arab Emirates"),
+    ("St. Petersburg", "St. Petersburg"),  # an abbreviation's period stays
+    ("\u201cLianyungang", "Lianyungang"),  # a speck read as an opening double quote
+])
+def test_ocr_marks_in_a_port_name(read, place):
+    p = page((60, "BILL OF LADING"), (100, 50, f"Port of Loading: {read}"), method="ocr")
+    assert _values([p], DocType.bill_of_lading)[0]["port_of_loading"] == place
+
+
+def test_a_role_under_a_party_label_is_not_the_party():
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, "Seller"),
+             (112, 50, "(Exporter) Kobe Global Motors Co., Ltd."), method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["seller"] == "Kobe Global Motors Co., Ltd."
+
+
 def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Model: 'Sportage"), method="ocr")
     got, _ = _values([p], DocType.inspection_report)
