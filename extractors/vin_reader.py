@@ -63,9 +63,9 @@ _CONFUSIONS = {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": 
                "D": "0", "0": "D", "T": "7", "7": "T"}  # fmt: skip
 
 # Look-alikes tried in a WMI that no maker holds (printed J read as 1 or S in small serif).
-_WMI_LOOKALIKES = {"1": "JL", "S": "J5", "T": "J", "5": "S", "W": "N", "0": "D", "D": "0",
-                   "L": "1", "2": "Z", "Z": "2", "8": "B", "B": "8", "6": "G",
-                   "G": "6"}  # fmt: skip
+_WMI_LOOKALIKES = {"1": "JLT", "S": "J5", "T": "J", "5": "S", "W": "NV", "0": "D", "D": "0",
+                   "L": "1", "2": "Z", "Z": "2", "8": "B", "B": "8", "6": "G", "G": "6",
+                   "E": "6F"}  # fmt: skip
 # Digits a letter read in position 9 may be, where that position is a check digit.
 _DIGIT_LOOKALIKES = {"S": "58", "B": "8", "Z": "2", "G": "6", "D": "0", "T": "7", "A": "4",
                      "L": "1", "J": "1", "E": "6"}  # fmt: skip
@@ -117,14 +117,17 @@ def _plausible(vin: str, required: bool = True) -> bool:
     return all(vin[i].isdigit() for i in _digit_positions(vin))
 
 
-def _alternatives(vin: str, required: bool) -> tuple[str, tuple[str, ...]] | None:
-    """For a failing mandatory check digit: the one candidate with 1, else 2, OCR confusions
-    that validates and is plausible; None if none or several do."""
+def _alternatives(
+    vin: str, counts: tuple[int, ...] = (1, 2), *, allocated_only: bool = False
+) -> tuple[str, tuple[str, ...]] | None:
+    """For a failing check digit that must hold: the one candidate with 1, else 2, OCR
+    confusions that validates and is plausible; None if none or several do.
+    ``allocated_only``: only candidates whose WMI a maker holds count."""
     positions = [i for i, ch in enumerate(vin) if ch in _CONFUSIONS]
-    if not required or len(positions) > 14:
+    if len(positions) > 14:
         return None
     digit_positions = _digit_positions(vin)
-    for count in (1, 2):
+    for count in counts:
         hits: list[tuple[str, tuple[str, ...]]] = []
         for combo in itertools.combinations(positions, count):
             chars = list(vin)
@@ -137,6 +140,8 @@ def _alternatives(vin: str, required: bool) -> tuple[str, tuple[str, ...]] | Non
             if not _plausible(candidate) or vincheck.calc_check_digit(candidate) != candidate[8]:
                 continue
             hits.append((candidate, tuple(f"{vin[i]}→{candidate[i]} at {i + 1}" for i in combo)))
+        if allocated_only:
+            hits = [h for h in hits if wmi.lookup(h[0]) is not None]
         if len(hits) > 1:
             # Several validate: one whose WMI is allocated (ISO 3780) beats ones whose WMI
             # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial).
@@ -207,20 +212,22 @@ def _read(
     )
     ok = vincheck.calc_check_digit(vin) == vin[8]
     confusions = 0
-    if not ok and required:
-        alternative = _alternatives(vin, required)
-        if alternative is not None:
-            vin, extra = alternative
-            corrections.extend(extra)
-            confusions = len(extra)
-            ok = True
-    # Look-alikes chosen by the check digit, as above: not where the caller turned it off
-    # (a text layer has no OCR errors).
+    # A reading that cannot be right as read first (a WMI no maker holds, a letter for a
+    # check digit); the look-alikes are chosen by the check digit, as below: not where the
+    # caller turned it off (a text layer has no OCR errors).
     repair = _impossible_repair(vin, required) if mandatory_check is not False else None
+    if repair is None and not ok and required:
+        repair = _alternatives(vin)
+    elif repair is None and not ok and mandatory_check is None and vin.startswith(
+        _CHECK_DIGIT_USED
+    ):
+        # A Japanese maker's VIN validates (see _CHECK_DIGIT_USED): one confusion, to a VIN
+        # whose WMI a maker holds.
+        repair = _alternatives(vin, (1,), allocated_only=True)
     if repair is not None:
         vin, extra = repair
         corrections.extend(extra)
-        confusions += len(extra)
+        confusions = len(extra)
         ok = True
     # Words strung together ("GLOBAL VOYAGER V-202") can make 17 characters; a real VIN split
     # by spaces needs no I/O/Q repair unless its mandatory check digit then confirms it.

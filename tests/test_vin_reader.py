@@ -98,6 +98,21 @@ def test_a_wmi_no_maker_holds_is_put_right_by_the_check_digit():
     assert read_vin("SN1AXXNT7EX251739", mandatory_check=False).corrections == ()
 
 
+def test_a_wmi_misread_is_put_right_before_any_other_confusion():
+    # J1H is no maker's: 1→T (Lexus) makes the check digit hold. A confusion elsewhere
+    # (D→0 at 7) that also validates must not be chosen instead.
+    r = read_vin("J1HEENDC8DN990377")
+    assert r.vin == "JTHEENDC8DN990377" and r.corrections == ("1→T at 2",)
+    r = read_vin("LETSPSRW2P2330794")  # Geely's L6T
+    assert r.vin == "L6TSPSRW2P2330794" and r.corrections == ("E→6 at 2",)
+
+
+def test_a_japanese_vin_that_fails_its_check_digit_is_misread():
+    # Japanese makers' VINs validate (the corpus): one confusion that validates is taken
+    r = read_vin("JTMBVWVZ9JP852144")
+    assert r.vin == "JTM8VWVZ9JP852144" and r.corrections == ("B→8 at 4",)
+
+
 def test_a_letter_read_as_check_digit_where_the_maker_uses_one():
     r = read_vin("JTHEENDCSDN990377")  # Lexus: 8 read as S
     assert r.vin == "JTHEENDC8DN990377" and r.corrections == ("S→8 at 9",)
