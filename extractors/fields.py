@@ -166,6 +166,26 @@ _ROLE_FIRST = re.compile(
 _PERIOD_FOR_COMMA = re.compile(r"([A-Z][\w' -]+?)\. ([A-Z][\w ]+)")
 
 
+# A day, a month's abbreviation as OCR misread it ("7 Ape 2023", "29. see. 2025") and a year.
+_DAY_MON_YEAR = re.compile(r"(?<!\d)\d{1,2}\.?\s+([A-Za-z]{3})\.?,?\s+\d{4}(?!\d)")
+_MON_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                      "nov", "dec")  # fmt: skip
+
+
+def _ocr_month(text: str) -> tuple[str, dict] | None:
+    """The text with a misread month put right: the one abbreviation a single edit away
+    ("Ape" → Apr; "Jum" is Jun or Jul: left unread)."""
+    m = _DAY_MON_YEAR.search(text)
+    if m is None or m[1].lower() in _MON_ABBREVIATIONS:
+        return None
+    near = [a for a in _MON_ABBREVIATIONS if Levenshtein.distance(m[1].lower(), a) == 1]
+    if len(near) != 1:
+        return None
+    month = near[0].capitalize()
+    fixed = text[: m.start(1)] + month + text[m.end(1) :]
+    return fixed, {"corrections": [f"month {m[1]!r} read as {month}"]}
+
+
 # "km" as OCR reads it in small print after a reading: rn for m, o or n for a closed m.
 _OCR_KM = re.compile(r"\d\s*(krn|kn|ko|kin|kim|kw|lcm)\b", re.IGNORECASE)
 
@@ -175,14 +195,16 @@ _OCR_KM = re.compile(r"\d\s*(krn|kn|ko|kin|kim|kw|lcm)\b", re.IGNORECASE)
 # last group, the group then ending the value ("GH-COC-24-85 181").
 _TILDE_BY_HYPHEN = re.compile(r"~+(?=[-–])|(?<=[-–])~+")
 _TILDE_FOR_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])~(?=[A-Za-z0-9])")
-_SPLIT_LAST_GROUP = re.compile(r"\s*(\S*[-/]\d{1,3}) (\d{1,5})\s*")
+_SPLIT_LAST_GROUP = re.compile(r"\s*(\S*[-/]\d+) (\d+)\s*")
+LAST_GROUP_MAX = 8  # digits in the last group of a number once joined (PSI-24-666951)
 
 
 def _mend_identifier(text: str) -> tuple[str, list[str]]:
     mended = _TILDE_BY_HYPHEN.sub("", text)
     mended = _TILDE_FOR_HYPHEN.sub("-", mended)
     mended = re.sub(r"(?<=\d)\$(?=\d)", "5", mended).replace("$", "S")
-    if split := _SPLIT_LAST_GROUP.fullmatch(mended):
+    split = _SPLIT_LAST_GROUP.fullmatch(mended)
+    if split and len(re.split(r"[-/]", split[1])[-1] + split[2]) <= LAST_GROUP_MAX:
         mended = split[1] + split[2]
     if mended == text:
         return text, []
@@ -229,6 +251,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return reading.vin, {"reading": reading}
     if parser == "date":
         found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+        if not found and ctx.get("ocr") and (month := _ocr_month(text)):
+            text, extra = month
+            found = normalize.find_dates(text, day_first=ctx.get("day_first"))
         return (found[0][0], extra) if found else None
     if parser == "year":
         m = re.search(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
@@ -341,7 +366,8 @@ class _LabelHit:
 
 
 _OCR_LABEL_FIXES = (
-    (re.compile(r"\b[l1|](?=(?:ss|ns|mp|ssu)[a-z])"), "I"),  # lssue, lnspection, 1mporter
+    # lssue, lnspection, 1mporter, tssue
+    (re.compile(r"\b[l1|](?=(?:ss|ns|mp|ssu)[a-z])|\bt(?=ssu)"), "I"),
     (re.compile(r"\b0(?=[a-zA-Z]{3})"), "O"),  # 0dometer, 0wner
     (re.compile(r"(?<=[A-Za-z])0(?=[a-z])"), "o"),  # M0del
     (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
@@ -1116,7 +1142,15 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     titled = [i for i, r in enumerate(rows) if any(_is_title(c.text, tpl.titles) for c in r.cells)]
     # A title stands alone on its line; a title-like cell beside others is a sub-heading.
     title = next((i for i in titled if len(rows[i].cells) == 1), titled[0] if titled else None)
-    order = rows[:title] + rows[title + 1 : title + 3] if title is not None else rows[:4]
+    if title is None:
+        order = rows[:4]
+    else:
+        # Under the title, the fields begin at the first label: a name from there on is a
+        # party's ("Exporter: Shanghai Autostar Export Co., Ltd."), not the letterhead.
+        under = rows[title + 1 : title + 3]
+        labelled = [i for i, r in enumerate(under)
+                    if any(_label_hits(c.text, tpl.fields) for c in r.cells)]
+        order = rows[:title] + under[: labelled[0] if labelled else None]
 
     def plausible(cell: Cell) -> bool:
         t = cell.text

@@ -208,6 +208,7 @@ def test_a_text_layer_document_number_is_never_changed():
     ("SC~2024~8181", "SC-2024-8181"),  # tildes for them
     ("IR2$07205224", "IR2507205224"),  # a dollar sign between digits
     ("GH-COC-24-85 181", "GH-COC-24-85181"),  # a space in the last group
+    ("PSI-24-66695 1", "PSI-24-666951"),
 ])
 def test_ocr_marks_inside_a_document_number(read, number):
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
@@ -216,10 +217,11 @@ def test_ocr_marks_inside_a_document_number(read, number):
     assert ex.values["document_number"].corrections == [f"read {read!r} as {number!r}"]
 
 
-def test_a_space_before_other_text_is_no_split_number():
-    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: GH-COC-24-85 181 A"),
-             method="ocr")
-    assert _values([p], DocType.inspection_report)[0]["document_number"] == "GH-COC-24-85"
+@pytest.mark.parametrize("read", ["GH-COC-24-85 181 A", "AB-1234567 12345"])
+def test_a_space_before_other_text_is_no_split_number(read):
+    # more text after the group, or a group too long once joined: two things, not one
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
+    assert _values([p], DocType.inspection_report)[0]["document_number"] == read.split()[0]
 
 
 @pytest.mark.parametrize(("read", "number"), [
@@ -266,6 +268,40 @@ def test_a_role_under_a_party_label_is_not_the_party():
              (112, 50, "(Exporter) Kobe Global Motors Co., Ltd."), method="ocr")
     got, _ = _values([p], DocType.purchase_contract)
     assert got["seller"] == "Kobe Global Motors Co., Ltd."
+
+
+@pytest.mark.parametrize(("line", "field", "value"), [
+    ("lssue Date: 2023-06-13", "issue_date", dt.date(2023, 6, 13)),
+    ("tssue Date: 2023-06-13", "issue_date", dt.date(2023, 6, 13)),
+    ("0dometer: 12,000 km", "odometer_km", 12000),
+    ("Mi1eage: 12,000 km", "odometer_km", 12000),
+])
+def test_labels_through_ocr_look_alikes(line, field, value):
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, line), method="ocr")
+    assert _values([p], DocType.purchase_contract)[0][field] == value
+
+
+@pytest.mark.parametrize(("read", "day"), [
+    ("7 Ape 2023", dt.date(2023, 4, 7)),
+    ("29. see. 2025", dt.date(2025, 9, 29)),
+    ("28. vec. 2025", dt.date(2025, 12, 28)),
+    ("7 Jum 2023", None),  # Jun or Jul: not guessed
+])
+def test_a_misread_month_one_edit_from_one_abbreviation(read, day):
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, f"Contract Date: {read}"), method="ocr")
+    got, ex = _values([p], DocType.purchase_contract)
+    assert got.get("issue_date") == day
+    if day:
+        assert ex.values["issue_date"].corrections[0].startswith("month ")
+
+
+def test_tesla_model_names_are_no_model_label():
+    # "Model 3" read without its caption is no label "Model" with the value "3"
+    p = page((60, "EXPORT LICENCE"), (100, 50, "Make: Tesla"), (115, 50, "Model 3"), method="ocr")
+    assert "model" not in _values([p], DocType.export_license)[0]
+    p = page((60, "EXPORT LICENCE"), (100, 50, "Model Name:"), (100, 300, "Model Y"),
+             method="ocr")
+    assert _values([p], DocType.export_license)[0]["model"] == "Model Y"
 
 
 def test_a_speck_read_as_an_opening_quote_is_not_part_of_the_model():
@@ -339,6 +375,16 @@ def test_a_letterhead_without_a_company_word_is_the_issuer_when_set_larger():
     assert got["issuer"] == "Car History Korea"
     # Set like the text, the first line is just a line: no issuer is guessed.
     got, _ = _values([page(*lines, conf=0.95, method="ocr")], DocType.mileage_certificate)
+    assert "issuer" not in got
+
+
+def test_a_party_under_the_title_is_no_letterhead():
+    # The ministry's band was not read: the exporter beside its label is not the issuer.
+    p = page((60, 200, "出口许可证 / Export Licence"), (90, 50, "LICENCE NO.:"),
+             (90, 300, "25-AB-573403"), (105, 50, "出口商 Exporter:"),
+             (105, 300, "Shanghai Autostar Export Co., Ltd."), conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.export_license)
+    assert got["exporter"] == "Shanghai Autostar Export Co., Ltd."
     assert "issuer" not in got
 
 
