@@ -1148,8 +1148,11 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
         # Under the title, the fields begin at the first label: a name from there on is a
         # party's ("Exporter: Shanghai Autostar Export Co., Ltd."), not the letterhead.
         under = rows[title + 1 : title + 3]
-        labelled = [i for i, r in enumerate(under)
-                    if any(_label_hits(c.text, tpl.fields) for c in r.cells)]
+        labelled = [
+            i for i, r in enumerate(under)
+            if any(_label_hits(c.text, tpl.fields) and not _is_title(c.text, tpl.titles)
+                   for c in r.cells)  # the title's other language ("Mileage Certification")
+        ]
         order = rows[:title] + under[: labelled[0] if labelled else None]
 
     def plausible(cell: Cell) -> bool:

@@ -388,6 +388,15 @@ def test_a_party_under_the_title_is_no_letterhead():
     assert "issuer" not in got
 
 
+def test_the_letterhead_under_a_bilingual_title_is_the_issuer():
+    # the title's English line names the mileage: it is no field's label
+    p = page((40, 200, "里程证明"), (55, 200, "Mileage Certification"),
+             (70, 200, "CCIC Shanghai Vehicle Services"), (100, 50, "Ref. No.: MC-23-314914"),
+             conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert got["issuer"] == "CCIC Shanghai Vehicle Services"
+
+
 def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
     from extractors.page import Word
 
