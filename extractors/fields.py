@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from checks import container as container_check
 from checks.route import country_code, nearest_country_name
-from checks.vin import check_digit_required, compact_chassis_number, is_chassis_number
+from checks.vin import compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import match_label, repair_labels
 from extractors.label_shape import is_caption
@@ -34,7 +34,13 @@ from extractors.templates import (
     other_labels,
     stated_fields,
 )
-from extractors.vin_reader import VinReading, find_chassis_numbers, find_vins, read_vin
+from extractors.vin_reader import (
+    VinReading,
+    check_digit_used,
+    find_chassis_numbers,
+    find_vins,
+    read_vin,
+)
 from verifier.models import DocType
 
 # Re-reads regions of an OCR page more carefully, in one go: (page number, boxes, purpose)
@@ -143,15 +149,16 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
 
 def stray_character_readings(text: str) -> list[VinReading]:
     """An OCR reading one character too long ("L6T3 1IMNK3PX355212"): every deletion whose
-    mandatory check digit holds as read. About one deletion in eleven passes by chance, so
-    these are only candidates, for the other documents to choose between (agreement)."""
+    check digit, where the maker uses one (:func:`check_digit_used`), holds as read. About one
+    deletion in eleven passes by chance, so these are only candidates, for the other
+    documents to choose between (agreement)."""
     chars = "".join(ch for ch in text if ch.isalnum())
     if len(chars) != 18:
         return []
     found: dict[str, VinReading] = {}
     for i in range(18):
         r = read_vin(chars[:i] + chars[i + 1 :], mandatory_check=False)
-        if r is not None and check_digit_required(r.vin) and r.check_digit_ok:
+        if r is not None and check_digit_used(r.vin) and r.check_digit_ok:
             note = f"dropped stray {chars[i]} at {i + 1}"
             found.setdefault(
                 r.vin, replace(r, raw=text.strip(), corrections=(note, *r.corrections))

@@ -38,7 +38,10 @@ from dataclasses import dataclass
 from checks import vin as vincheck
 from checks import wmi
 
-__all__ = ["LABEL_WORDS", "VinReading", "find_chassis_numbers", "find_vins", "read_vin"]
+__all__ = [
+    "LABEL_WORDS", "VinReading", "check_digit_used", "find_chassis_numbers", "find_vins",
+    "read_vin",
+]  # fmt: skip
 
 #: Words printed next to VINs; a candidate window containing one is not a VIN.
 LABEL_WORDS = (
@@ -73,6 +76,14 @@ _DIGIT_LOOKALIKES = {"S": "58", "B": "8", "Z": "2", "G": "6", "D": "0", "T": "7"
 # VIN of ../shared/corpus/vins/vins.csv validates (77; the one that fails is a test case
 # broken on purpose). Korean domestic VINs do not (KMTGA4SCDRU227656), nor European ones.
 _CHECK_DIGIT_USED = ("J",)
+
+
+
+def check_digit_used(vin: str) -> bool:
+    """Whether a VIN's maker uses the check digit: where it is mandatory, and in the regions
+    of :data:`_CHECK_DIGIT_USED`."""
+    return vincheck.check_digit_required(vin) or vin.upper().startswith(_CHECK_DIGIT_USED)
+
 
 _RUN_RE = re.compile(r"[A-Za-z0-9]+")
 _CHAIN_RE = re.compile(

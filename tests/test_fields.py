@@ -295,6 +295,21 @@ def test_a_misread_month_one_edit_from_one_abbreviation(read, day):
         assert ex.values["issue_date"].corrections[0].startswith("month ")
 
 
+def test_a_vin_read_one_character_too_long_offers_candidates():
+    # a Japanese maker's VIN validates too (the corpus): the deletions that validate are
+    # candidates, for the other documents to choose between; none is the value
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, "VIN Code: JN1IOUVSW8FY991 142"),
+             method="ocr")
+    ex = extract([p], DocType.purchase_contract)
+    assert "vin" not in ex.values
+    assert "JN10UVSW8FY991142" in {c.value for c in ex.vin_candidates}
+    # a European one need not validate: no deletion can be told from another
+    p = page((60, "EXPORT SALES CONTRACT"), (100, 50, "VIN Code: WVWZZZ1KZ9W1234567"),
+             method="ocr")
+    found = extract([p], DocType.purchase_contract).vin_candidates
+    assert not any(n.startswith("dropped stray") for c in found for n in c.corrections)
+
+
 def test_tesla_model_names_are_no_model_label():
     # "Model 3" read without its caption is no label "Model" with the value "3"
     p = page((60, "EXPORT LICENCE"), (100, 50, "Make: Tesla"), (115, 50, "Model 3"), method="ocr")
