@@ -60,8 +60,9 @@ DARK_BAND_MAX_HEIGHT = 0.35
 VERTICAL_RATIO = 1.5
 # A letterhead band above the sheet's bright part: searched up to LETTERHEAD_SEARCH of the
 # sheet's height; a row belongs to it when LETTERHEAD_ROW_SHARE of its middle differs from the
-# desk by more than LETTERHEAD_Z robust deviations (Lab); kept when at least LETTERHEAD_MIN of
-# the sheet's height.
+# desk by more than LETTERHEAD_Z robust deviations (Lab; the three channels' distance, not the
+# largest: a neutral grey band on a green desk differs by 2-2.5 in each of a and b and by 1 in
+# L, 3.3 together); kept when at least LETTERHEAD_MIN of the sheet's height.
 LETTERHEAD_SEARCH = 0.3
 LETTERHEAD_ROW_SHARE = 0.6
 LETTERHEAD_Z = 3.0
@@ -303,7 +304,7 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
                                 borderMode=cv2.BORDER_CONSTANT, borderValue=(-1e4,) * 3)
     middle = above[:, width // 10 : width - width // 10]
     inside = middle[:, :, 0] > -1e3
-    differs = (np.abs((middle - desk) / spread).max(axis=2) > LETTERHEAD_Z) & inside
+    differs = (np.sqrt((((middle - desk) / spread) ** 2).sum(axis=2)) > LETTERHEAD_Z) & inside
     share = differs.sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     band = 0
     for y in range(search - 1, -1, -1):  # upwards from the sheet's top edge

@@ -123,9 +123,11 @@ def test_perspective_finds_the_page_quad(page):
     assert abs(pp.estimate_skew(flat)) <= 0.5
 
 
-def letterhead_photo(band_bgr: tuple[int, int, int] | None) -> np.ndarray:
+def letterhead_photo(band_bgr: tuple[int, int, int] | None,
+                     desk: np.ndarray | None = None) -> np.ndarray:
     """A white sheet (a band of ``band_bgr`` along its top, 10 % of its height, with white
-    type in it) photographed in perspective on a purple, blotchy desk (BGR)."""
+    type in it) photographed in perspective on a desk: purple and blotchy unless given
+    (BGR, 1400 x 1100)."""
     h, w = 1170, 827
     sheet = np.full((h, w, 3), 235, np.uint8)
     for i in range(20):
@@ -137,8 +139,9 @@ def letterhead_photo(band_bgr: tuple[int, int, int] | None) -> np.ndarray:
                     (235, 235, 235), 3)
     rng = np.random.default_rng(7)
     blotches = cv2.resize(rng.normal(0, 1, (14, 11)), (1100, 1400), interpolation=cv2.INTER_CUBIC)
-    desk = np.clip(np.stack([70 + 18 * blotches, 40 + 12 * blotches, 60 + 16 * blotches], 2),
-                   0, 255).astype(np.uint8)
+    if desk is None:
+        desk = np.clip(np.stack([70 + 18 * blotches, 40 + 12 * blotches, 60 + 16 * blotches], 2),
+                       0, 255).astype(np.uint8)
     corners = np.float32([[130, 90], [980, 60], [1040, 1320], [70, 1290]])
     m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
     return cv2.warpPerspective(sheet, m, (1100, 1400), dst=desk, borderMode=cv2.BORDER_TRANSPARENT)
@@ -160,6 +163,23 @@ def test_a_letterhead_band_as_dark_as_the_desk_stays_on_the_sheet(band):
     assert flat[: flat.shape[0] // 20].mean() < 110 < flat[flat.shape[0] // 5 :].mean()
     # Without colour there is no telling band from desk.
     assert "letterhead" not in pp.correct_perspective(gray)[1]
+
+
+def test_a_neutral_band_on_a_grainy_green_desk_is_found():
+    # As measured on a generated photo: the desk Lab (25, 122, 133), grainy (deviations 7 in
+    # L, 1.7 in a and b); the band (36, 128, 128), under 3 deviations apart in every channel.
+    rng = np.random.default_rng(11)
+    lab = np.stack([rng.normal(25, 7, (1400, 1100)), rng.normal(122, 1.7, (1400, 1100)),
+                    rng.normal(133, 1.7, (1400, 1100))], 2)
+    desk = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2BGR)
+    grey = cv2.cvtColor(np.uint8([[[36, 128, 128]]]), cv2.COLOR_LAB2BGR)[0, 0]
+    img = letterhead_photo(tuple(int(v) for v in grey), desk)
+    quad = pp.find_page_quad(pp.to_gray(img))
+    assert quad is not None
+    assert pp.letterhead_band(img, quad) == pytest.approx(0.11, abs=0.02)
+    # the same desk's grain alone is no band
+    img = letterhead_photo(None, desk)
+    assert pp.letterhead_band(img, pp.find_page_quad(pp.to_gray(img))) == 0.0
 
 
 def test_a_sheet_without_a_letterhead_band_is_not_stretched_over_the_desk():
