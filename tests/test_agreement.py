@@ -75,6 +75,25 @@ def test_shared_names_keep_their_case_and_record_the_change():
     assert "l→I at 5" in results[5].document.sources["consignee"].corrections
 
 
+def test_a_party_is_checked_against_the_names_it_bears_on_other_documents():
+    # The B/L alone states a shipper; the contract and the licence name the same company
+    # as seller and exporter, and the buyer is named more often: each name is a candidate.
+    seller = "CHONGQING MINGYUAN AUTOMOBILE EXPORT CO., LTD."
+    results = [_doc("contract.pdf", seller=seller.title(), buyer="Al Noor LLC"),
+               _doc("licence.pdf", exporter=seller, consignee="Al Noor LLC"),
+               _doc("invoice.pdf", buyer="Al Noor LLC"),
+               _doc("bl.jpg", "ocr", 0.8, shipper="CHONGOING MINGYUAN AUTOMOBILE EXPORT CO., LTD.",
+                    consignee="Al Noor LLC")]
+    agree_on_text(results)
+    assert results[3].document.fields.shipper == seller
+    assert "O→Q at 6" in results[3].document.sources["shipper"].corrections
+    # one other document is no consensus
+    results = [_doc("contract.pdf", seller=seller),
+               _doc("bl.jpg", "ocr", 0.8, shipper="CHONGOING MINGYUAN AUTOMOBILE EXPORT CO., LTD.")]
+    agree_on_text(results)
+    assert results[1].document.fields.shipper.startswith("CHONGOING")
+
+
 def test_a_different_name_is_not_a_misreading():
     results = [_doc("a.pdf", model="H6"), _doc("b.pdf", model="H6"),
                _doc("c.jpg", "ocr", 0.5, model="H9")]

@@ -250,17 +250,24 @@ SHARED_TEXT_FIELDS = (
 MAX_TEXT_CONFUSIONS = 2
 
 
+# The parties: one company is the seller on the contract, the exporter on the licence, the
+# shipper on the B/L, the owner on the registration; the buyer is the consignee. A name is
+# checked against every party name the other documents state.
+PARTY_FIELDS = ("seller", "buyer", "consignee", "exporter", "shipper", "owner")
+
+
 def agree_on_text(results: list[ReadResult], names=SHARED_TEXT_FIELDS) -> None:
     """Correct an OCR value that differs from what at least two other documents state only
     in characters OCR confuses; each change is recorded beside the raw text."""
     for name in names:
-        stated: Counter[str] = Counter()
+        pool = PARTY_FIELDS if name in PARTY_FIELDS else (name,)
+        stated: Counter[str] = Counter()  # documents stating each name
         written: dict[str, str] = {}  # how the others write it, case and all
         for r in results:
-            value = getattr(r.document.fields, name)
-            if value:
-                stated[str(value).upper()] += 1
-                written.setdefault(str(value).upper(), str(value))
+            values = {str(v) for f in pool if (v := getattr(r.document.fields, f))}
+            for value in values:
+                stated[value.upper()] += 1
+                written.setdefault(value.upper(), value)
         for result in results:
             _agree_one(result, name, stated, written)
 
@@ -274,15 +281,13 @@ def _agree_one(result: ReadResult, name: str, stated: Counter, written: dict[str
     key = str(value).upper()
     others = stated.copy()
     others[key] -= 1
-    consensus, support = max(others.items(), key=lambda kv: kv[1], default=(None, 0))
-    if consensus is None or consensus == key or support < max(2, others[key] + 1):
-        return
-    if len(consensus) != len(key):
-        return
-    diffs = [i for i, (a, b) in enumerate(zip(key, consensus, strict=True)) if a != b]
-    if not diffs or len(diffs) > MAX_TEXT_CONFUSIONS:
-        return
-    if not all(_confusable(key[i], consensus[i]) for i in diffs):
+    for consensus, support in others.most_common():
+        if support < max(2, others[key] + 1):
+            return
+        diffs = _look_alike_positions(key, consensus)
+        if diffs:
+            break
+    else:
         return
     # An upper-case document keeps its case; otherwise as the others write the character.
     model = consensus if value == value.upper() else written[consensus]
@@ -296,3 +301,14 @@ def _agree_one(result: ReadResult, name: str, stated: Counter, written: dict[str
     doc.sources[name] = source.model_copy(update={"corrections": [*source.corrections, *notes]})
     stated[key] -= 1
     stated[fixed.upper()] += 1
+
+
+def _look_alike_positions(key: str, consensus: str) -> list[int] | None:
+    """Where ``key`` differs from ``consensus``, when it does so only in at most
+    MAX_TEXT_CONFUSIONS characters OCR confuses (same length); else None."""
+    if consensus == key or len(consensus) != len(key):
+        return None
+    diffs = [i for i, (a, b) in enumerate(zip(key, consensus, strict=True)) if a != b]
+    if len(diffs) > MAX_TEXT_CONFUSIONS:
+        return None
+    return diffs if all(_confusable(key[i], consensus[i]) for i in diffs) else None
