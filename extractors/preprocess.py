@@ -335,6 +335,8 @@ def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> S
     )
     extra = f" with a letterhead band of {band:.0%} over it" if band else ""
     note = f"perspective: page quad {width}x{height} flattened{extra}"
+    if max(out.shape) > MAX_UPSCALE_SIDE:
+        return out, note  # not a low-resolution page: nothing to enlarge, nothing to measure
     # Measured as the upscale step would measure it: on the evenly lit page.
     factor, ch = _enlargement(normalise_illumination(out)[0])
     if factor > 1.0:

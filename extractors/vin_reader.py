@@ -78,7 +78,6 @@ _DIGIT_LOOKALIKES = {"S": "58", "B": "8", "Z": "2", "G": "6", "D": "0", "T": "7"
 _CHECK_DIGIT_USED = ("J",)
 
 
-
 def check_digit_used(vin: str) -> bool:
     """Whether a VIN's maker uses the check digit: where it is mandatory, and in the regions
     of :data:`_CHECK_DIGIT_USED`."""
@@ -151,12 +150,12 @@ def _alternatives(
             if not _plausible(candidate) or vincheck.calc_check_digit(candidate) != candidate[8]:
                 continue
             hits.append((candidate, tuple(f"{vin[i]}→{candidate[i]} at {i + 1}" for i in combo)))
+        allocated = [h for h in hits if wmi.lookup(h[0]) is not None]
         if allocated_only:
-            hits = [h for h in hits if wmi.lookup(h[0]) is not None]
+            hits = allocated
         if len(hits) > 1:
             # Several validate: one whose WMI is allocated (ISO 3780) beats ones whose WMI
             # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial).
-            allocated = [h for h in hits if wmi.lookup(h[0]) is not None]
             return allocated[0] if len(allocated) == 1 else None  # else ambiguous
         if hits:
             return hits[0]
