@@ -26,7 +26,7 @@ from extractors.label_repair import match_label, repair_labels
 from extractors.label_shape import is_caption
 from extractors.layout import Cell, Row, build_rows, cell_above, cell_below
 from extractors.ocr import join_cjk
-from extractors.page import Box, PageText, Word, union_box
+from extractors.page import Box, PageText, Word, boxes_overlap, union_box
 from extractors.templates import (
     OTHER,
     FieldTemplate,
@@ -168,7 +168,8 @@ def stray_character_readings(text: str) -> list[VinReading]:
 
 # A party's role printed under its label ("Seller" over "(Exporter)") read as the value's start.
 _ROLE_FIRST = re.compile(
-    r"\((?:Exporter|Importer|Seller|Buyer|Consignee|Shipper|Vendor|Purchaser)\)\s*", re.I)
+    r"\((?:Exporter|Importer|Seller|Buyer|Consignee|Shipper|Vendor|Purchaser)\)\s*", re.I
+)
 # A place and its country, a period read for the comma between them.
 _PERIOD_FOR_COMMA = re.compile(r"([A-Z][\w' -]+?)\. ([A-Z][\w ]+)")
 
@@ -193,8 +194,51 @@ def _ocr_month(text: str) -> tuple[str, dict] | None:
     return fixed, {"corrections": [f"month {m[1]!r} read as {month}"]}
 
 
+def _ocr_make(text: str) -> tuple[str, dict] | None:
+    """The brand a misread one-word make names ("Teyots" → Toyota, "testa" → Tesla): the one
+    brand name or Latin alias with the same first letter within one edit (two from six
+    letters on). "Mande" is two edits from Mazda and from nothing else, yet left unread."""
+    word = text.strip().lower()
+    if not re.fullmatch(r"[a-z]{4,}", word):
+        return None
+    most = 1 if len(word) < 6 else 2
+    near = {
+        brand
+        for brand, entry in normalize.load_makes().items()
+        for alias in entry["aliases"]
+        if alias.isascii()
+        and alias[0] == word[0]
+        and len(alias) >= 4
+        and Levenshtein.distance(alias, word, score_cutoff=most) <= most
+    }
+    if len(near) != 1:
+        return None
+    brand = near.pop()
+    return brand, {"corrections": [f"make {text.strip()!r} read as {brand}"]}
+
+
+# A displacement's unit as OCR misread it: a whole number of cc with a garbled unit ("1477
+# mi"; litres are never a whole number of 600 or more), a turbo's T read as 7 ("2.27": no
+# issuer gives litres to two decimals).
+_CC_GARBLED = re.compile(r"(\d{3,4})\s*([a-z]{1,3})\.?", re.IGNORECASE)
+_TURBO_AS_7 = re.compile(r"(\d\.\d)7")
+
+
+def _ocr_displacement(text: str) -> tuple[str, dict] | None:
+    value = text.strip()
+    if (m := _CC_GARBLED.fullmatch(value)) and 600 <= int(m[1]) <= 8000:
+        if m[2].lower() in ("l", "kw", "hp", "ps", "km", "kg", "mm"):
+            return None  # a unit of something else, read right
+        fixed = f"{m[1]} cc"
+    elif m := _TURBO_AS_7.fullmatch(value):
+        fixed = f"{m[1]}T"
+    else:
+        return None
+    return fixed, {"corrections": [f"displacement {value!r} read as {fixed}"]}
+
+
 # "km" as OCR reads it in small print after a reading: rn for m, o or n for a closed m.
-_OCR_KM = re.compile(r"\d\s*(krn|kn|ko|kin|kim|kw|lcm)\b", re.IGNORECASE)
+_OCR_KM = re.compile(r"\d\s*(krn|kn|ko|ke|kin|kim|kw|lcm)\b", re.IGNORECASE)
 
 
 # OCR marks inside a printed number: a tilde beside a hyphen or for one ("SC~-2024~-8181"),
@@ -276,7 +320,10 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (km, extra) if km is not None else None
     if parser == "displacement":
         got = normalize.parse_displacement(text)
-        return (got[0], {"precision": got[1]}) if got else None
+        if got is None and ctx.get("ocr") and (unit := _ocr_displacement(text)):
+            text, extra = unit
+            got = normalize.parse_displacement(text)
+        return (got[0], {**extra, "precision": got[1]}) if got else None
     if parser == "fuel":
         fuel = normalize.parse_fuel(text)
         return (fuel, extra) if fuel else None
@@ -285,6 +332,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (gear, extra) if gear else None
     if parser == "make":
         make = normalize.normalize_make(text)
+        if make is None and ctx.get("ocr"):
+            return _ocr_make(text)
         return (make, extra) if make else None
     if parser == "money":
         got = normalize.parse_money(text, currency_hint=ctx.get("currency_hint"))
@@ -327,8 +376,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             return None  # punctuation only ("，" read after a Chinese label)
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
-        if ctx.get("ocr") and parser == "place" and value[0] in "\"“" and value.count(
-                value[0]) + value.count("”") == 1:
+        if (
+            ctx.get("ocr")
+            and parser == "place"
+            and value[0] in '"“'
+            and value.count(value[0]) + value.count("”") == 1
+        ):
             value = value[1:]  # the same, doubled ("“Lianyungang")
         if ctx.get("ocr") and parser == "party" and (role := _ROLE_FIRST.match(value)):
             value = value[role.end() :]  # the label's second line ("Seller" / "(Exporter) …")
@@ -350,6 +403,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         if ctx.get("ocr") and parser == "country" and (named := nearest_country_name(value)):
             extra = {"corrections": [f"{value} → {named}"]}
             value = named
+        first = value.split()[0] if parser == "party" and value else ""
+        if first.isalpha() and first.islower() and len(value.split()) >= 4:
+            return None  # a sentence after the word ("The Seller confirms that the above…")
         if (
             not value
             or sum(ch.isalnum() for ch in value) < letters
@@ -379,6 +435,7 @@ _OCR_LABEL_FIXES = (
     (re.compile(r"(?<=[A-Za-z])0(?=[a-z])"), "o"),  # M0del
     (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
     (re.compile(r"(?<=[a-z]{3})!(?=\s|$)"), "l"),  # Mode!
+    (re.compile(r"(?<=\b[Dd]ec)i(?=ar)|(?<=\b[Ss]el)i(?=er)"), "l"),  # deciares, Selier
 )
 
 
@@ -670,7 +727,9 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         if src["method"] == "ocr" and hit.parser in _FREE_TEXT and match_label(text, labels):
             continue  # a garbled label read surely ("Manutacture Year" beside "Model")
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
-        if parsed is None and hit.field == "vin" and src["method"] == "ocr":
+        if hit.field == "vin" and src["method"] == "ocr":
+            # One character too long: no VIN as read, or one that leaves a character out
+            # ("LMGS5KMJS5MZ754059" read as MGS5K…); the deletions that validate are offered.
             for r in stray_character_readings(text):
                 vin_candidates.append(
                     Value(
@@ -709,11 +768,12 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
     _unlabelled(pages, dtype, values, ctx)
+    _date_under_unread_label(pages, tpl.fields, values, ctx)
     if reread is not None and "container_numbers" in stated_fields(dtype):
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
-        _reread_unparsed(unparsed, values, reread, ctx, notes)
+        _reread_unparsed(unparsed, values, reread, ctx, notes, labels)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -964,7 +1024,9 @@ def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
     return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
 
 
-def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes) -> None:
+def _reread_unparsed(
+    unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels=()
+) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
     its point and L lost), where the field has no value from elsewhere. A date of digits
     garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""
@@ -986,6 +1048,8 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes)
         text = " ".join(w.text for w in join_cjk(words))
         if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
             text = text.split(":", 1)[1].strip()
+        if hit.parser in _FREE_TEXT and match_label(text, labels):
+            continue  # the label itself ("Model!" re-read as Model), not its value
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
         if parsed is None or parsed[0] is None:
             continue
@@ -1075,8 +1139,53 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
         parsed = parse_value("party", head.text, ctx) if head is not None else None
         if parsed is not None:
             values["issuer"] = _cell_value(parsed[0], head, method)
-    for name, value, cell, how in _self_naming(cells, allowed - set(values)):
+    # A cell another field's value was read from names no brand or fuel: the owner
+    # "SUZUKI KENJI" is not a Suzuki.
+    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
+    free = [
+        (c, how)
+        for c, how in cells
+        if not any(p == c.page and boxes_overlap(b, c.box) for p, b in taken)
+    ]
+    for name, value, cell, how in _self_naming(free, allowed - set(values)):
         values[name] = _cell_value(value, cell, how)
+
+
+# The date fields of the types whose only date is the document's own (a contract's, a
+# certificate's, an inspection's); where a type states others, an unread label could be any.
+_DOCUMENT_DATES = frozenset({"issue_date", "inspection_date"})
+# "tH ABM: 7 May 2024": a Chinese label (日期) as English OCR reads it, then a colon.
+_UNREAD_LABEL = re.compile(r"(?P<label>[^:：]{1,10}?)\s*[:：]\s*(?P<value>.+)")
+
+
+def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx) -> None:
+    """The document's date where its label was not read: on a document of a type whose one
+    date is its own, the only date the document holds, after a colon and a few characters
+    no label matches. It is the field that type's bare "Date" names (doctypes.yaml)."""
+    dated = [t for t in templates if t.name.endswith("_date")]
+    bare = [t.name for t in dated if any(rx.fullmatch("Date") for rx in t.labels)]
+    if (
+        len(bare) != 1
+        or not {t.name for t in dated} <= _DOCUMENT_DATES
+        or any(t.name in values for t in dated)
+        or any(p.method != "ocr" for p in pages)
+    ):
+        return
+    whole = "\n".join(p.text for p in pages)
+    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 1:
+        return
+    for page in pages:
+        for row in build_rows(page):
+            for cell in row.cells:
+                m = _UNREAD_LABEL.fullmatch(cell.text.strip())
+                if m is None or _label_hits(m["label"], templates):
+                    continue
+                found = normalize.find_dates(m["value"], day_first=ctx.get("day_first"))
+                if found and len(found[0][1]) >= len(m["value"].strip()) - 1:
+                    value = _cell_value(found[0][0], cell, page.method)
+                    value.corrections = [f"label {m['label']!r} unread: the document's only date"]
+                    values[bare[0]] = value
+                    return
 
 
 _DESCRIPTION_STOP = frozenset(
@@ -1156,9 +1265,12 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
         # party's ("Exporter: Shanghai Autostar Export Co., Ltd."), not the letterhead.
         under = rows[title + 1 : title + 3]
         labelled = [
-            i for i, r in enumerate(under)
-            if any(_label_hits(c.text, tpl.fields) and not _is_title(c.text, tpl.titles)
-                   for c in r.cells)  # the title's other language ("Mileage Certification")
+            i
+            for i, r in enumerate(under)
+            if any(
+                _label_hits(c.text, tpl.fields) and not _is_title(c.text, tpl.titles)
+                for c in r.cells
+            )  # the title's other language ("Mileage Certification")
         ]
         order = rows[:title] + under[: labelled[0] if labelled else None]
 
@@ -1286,6 +1398,10 @@ def _self_naming(cells, wanted: set[str]):
             else None
         ),
         "make": normalize.normalize_make,
+        # the one distance in km a document states, its odometer caption unread ("aeen")
+        "odometer_km": lambda t: (
+            normalize.parse_km(t) if re.fullmatch(r"\d[\d,. ]*\s*km", t, re.I) else None
+        ),
     }
     for name, parse in parsers.items():
         if name not in wanted:

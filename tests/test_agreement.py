@@ -1,7 +1,9 @@
 """Agreement across documents: OCR look-alikes are put right, a different VIN never is."""
 
+from extractors.fields import extract
+from tests.pages import page
 from verifier.agreement import _confusions, agree_on_text, agree_on_vin
-from verifier.models import Document, Fields, Source
+from verifier.models import DocType, Document, Fields, Source
 from verifier.read import ReadResult
 
 REAL = "LS5RTN5N2L2183505"
@@ -119,3 +121,39 @@ def test_a_reading_that_cannot_be_a_vin_may_differ_by_four_look_alikes():
                _doc("photo.jpg", "ocr", 0.5, vin="KMTJRSSABRCZB6666")]
     agree_on_vin(results)
     assert results[2].document.fields.vin == "KMTJRSSABRCZB6666"
+
+
+def test_a_vin_read_with_a_stray_character_is_chosen_from_the_page_by_the_others():
+    # "LMGS5K…" (18 characters): the window read as a VIN leaves the L out; the deletion that
+    # validates is a candidate, which the other documents choose
+    real = "LMG5KMJS5MZ754059"
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "VIN: LMGS5KMJS5MZ754059"), method="ocr")
+    ex = extract([p], DocType.inspection_report)
+    assert ex.values["vin"].value != real
+    photo = _doc("photo.jpg", "ocr", 0.9, vin=ex.values["vin"].value)
+    photo.vin_candidates = ex.vin_candidates
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo]
+    agree_on_vin(results)
+    assert photo.document.fields.vin == real
+    assert photo.document.sources["vin"].corrections[0] == "dropped stray S at 4"
+    # a single other document is not enough
+    photo = _doc("photo.jpg", "ocr", 0.9, vin=ex.values["vin"].value)
+    photo.vin_candidates = ex.vin_candidates
+    agree_on_vin([_doc("a.pdf", vin=real), photo])
+    assert photo.document.fields.vin != real
+
+
+def test_names_misread_in_a_letter_of_the_same_shape_are_put_right():
+    for read, real in [("Chongging Mingyuan Automobile Export Co., Ltd.",
+                        "Chongqing Mingyuan Automobile Export Co., Ltd."),
+                       ("Aion ¥", "Aion Y"), ("Ric", "Rio")]:
+        field = "model" if len(real) < 10 else "seller"
+        results = [_doc("a.pdf", **{field: real}), _doc("b.pdf", **{field: real}),
+                   _doc("c.jpg", "ocr", 0.8, **{field: read})]
+        agree_on_text(results)
+        assert getattr(results[2].document.fields, field) == real
+    # a different model is no misreading
+    results = [_doc("a.pdf", model="Rio"), _doc("b.pdf", model="Rio"),
+               _doc("c.jpg", "ocr", 0.8, model="Ray")]
+    agree_on_text(results)
+    assert results[2].document.fields.model == "Ray"

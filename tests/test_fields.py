@@ -240,7 +240,7 @@ def test_look_alike_letters_in_a_bill_of_lading_serial(read, number):
     assert _values([p], DocType.inspection_report)[0]["document_number"] == read
 
 
-@pytest.mark.parametrize("unit", ["ko", "krn", "kn"])
+@pytest.mark.parametrize("unit", ["ko", "krn", "kn", "ke"])
 def test_km_as_ocr_misreads_it_in_small_print(unit):
     p = page((60, "EXPORT SALES CONTRACT"), (100, 50, f"Current Mileage: 19,781 {unit}"),
              method="ocr")
@@ -275,6 +275,7 @@ def test_a_role_under_a_party_label_is_not_the_party():
     ("tssue Date: 2023-06-13", "issue_date", dt.date(2023, 6, 13)),
     ("0dometer: 12,000 km", "odometer_km", 12000),
     ("Mi1eage: 12,000 km", "odometer_km", 12000),
+    ("Selier: Hanbit Motors Co., Ltd.", "seller", "Hanbit Motors Co., Ltd."),
 ])
 def test_labels_through_ocr_look_alikes(line, field, value):
     p = page((60, "EXPORT SALES CONTRACT"), (100, 50, line), method="ocr")
@@ -615,3 +616,112 @@ def test_an_ocr_colour_that_names_no_colour_is_no_value():
     assert got["color"] == "silver"
     p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"), (100, "Colour: 白色"), method="ocr")
     assert _values([p], DocType.registration_certificate)[0]["color"] == "白色"
+
+
+@pytest.mark.parametrize(
+    ("read", "make"),
+    [("Teyots", "Toyota"), ("testa", "Tesla"), ("Hynudai", "Hyundai"), ("Mande", None)],
+)
+def test_a_misread_make_within_reach_of_one_brand(read, make):
+    # "Mande" is two edits from Mazda: too far for a five-letter word, left unread
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Make: {read}"), method="ocr")
+    got, ex = _values([p], DocType.inspection_report)
+    assert got.get("make") == make
+    if make:
+        assert ex.values["make"].corrections == [f"make {read!r} read as {make}"]
+    # a text layer states what it states
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Make: {read}"))
+    assert _values([p], DocType.inspection_report)[0].get("make") is None
+
+
+def test_an_owner_named_like_a_brand_is_no_make():
+    # the make's value misread beyond repair; the owner's name is Suzuki's only as a name
+    p = page((60, "CERTIFICATE OF VEHICLE REGISTRATION"), (100, 50, "Name of Owner: SUZUKI KENJI"),
+             (115, 50, "Make: Tqxqtq"), method="ocr")
+    got, _ = _values([p], DocType.registration_certificate)
+    assert got["owner"] == "SUZUKI KENJI"
+    assert "make" not in got
+    # named alone, the brand is the make
+    p = page((60, "CERTIFICATE OF VEHICLE REGISTRATION"), (100, 50, "Name of Owner: KIM MINJUN"),
+             (115, 50, "SUZUKI"), method="ocr")
+    assert _values([p], DocType.registration_certificate)[0]["make"] == "Suzuki"
+
+
+@pytest.mark.parametrize(("again", "model"), [("Model", None), ("Vezel", "Vezel")])
+def test_a_value_read_again_as_its_own_label_is_no_value(again, model):
+    from extractors.page import Word
+
+    p = page((60, 200, "MILEAGE CERTIFICATE"), (100, 50, "Model: !"), conf=0.8, method="ocr")
+    value = next(w for w in p.words if w.text == "!")
+
+    def reread(page_number, boxes, purpose):
+        return [[Word(again, value.box, 0.9)]] if purpose == "line" else [[] for _ in boxes]
+
+    got = extract([p], DocType.mileage_certificate, reread=reread).values
+    assert (got["model"].value if "model" in got else None) == model
+
+
+def test_a_sentence_after_a_party_word_is_no_party():
+    p = page((60, "SELLER DECLARATION"), (100, 50, "Seller: Hanbit Motors Co., Ltd."),
+             (140, 50, "Seller confirms that the above is true and complete"), method="ocr")
+    got, _ = _values([p], DocType.seller_declaration)
+    assert got["seller"] == "Hanbit Motors Co., Ltd."
+    p = page((60, "SELLER DECLARATION"), (140, 50, "Seller confirms that the above is true"),
+             method="ocr")
+    assert "seller" not in _values([p], DocType.seller_declaration)[0]
+
+
+def test_a_disclosure_after_a_misread_declares():
+    p = page(
+        (100, "Seller: Ningbo Oriental Motors Trading Co., Ltd."),
+        (120, "The Seller deciares the following about the vehicle's history of damage and"),
+        (132, "repairs:"),
+        (149, "Rear bumper repainted in 2023 after a minor scratch."),
+        (178, "The Seller confirms that the above is true and complete to the best of its"),
+        method="ocr",
+    )
+    got = extract([p], DocType.seller_declaration).values
+    assert got["disclosures"].value == "Rear bumper repainted in 2023 after a minor scratch."
+    assert got["seller"].value == "Ningbo Oriental Motors Trading Co., Ltd."
+
+
+def test_the_only_date_after_an_unread_label_is_the_documents_date():
+    # 日期 as English OCR reads it: the mileage certificate's one date is its issue date
+    lines = [(60, "MILEAGE CERTIFICATE"), (100, 50, "Certificate No.: MC-23-962107"),
+             (120, 50, "tH. BHA: September 6, 2023"), (140, 50, "Mileage: 9690 km")]
+    got = extract([page(*lines, method="ocr")], DocType.mileage_certificate).values
+    assert got["issue_date"].value == dt.date(2023, 9, 6)
+    assert got["issue_date"].corrections == ["label 'tH. BHA' unread: the document's only date"]
+    # a second date: either could be which
+    two = [*lines, (160, 50, "Odometer read on 2 Sep 2023")]
+    assert "issue_date" not in extract([page(*two, method="ocr")],
+                                       DocType.mileage_certificate).values
+    # a type with dates of other kinds (first registration, expiry): not guessed
+    reg = [(60, "CERTIFICATE OF VEHICLE REGISTRATION"), (120, 50, "tH. BHA: September 6, 2023")]
+    got = extract([page(*reg, method="ocr")], DocType.registration_certificate).values
+    assert not {"issue_date", "first_registration_date"} & set(got)
+
+
+@pytest.mark.parametrize(("read", "cc"), [
+    ("1477 mi", 1477), ("2.27", 2200), ("1477 kg", None), ("1998", None), ("3500 km", None),
+])
+def test_a_displacement_with_a_misread_unit(read, cc):
+    # cc with a garbled unit; a turbo's T read as 7; a bare number or another unit is not one
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, f"Engine Capacity: {read}"),
+             method="ocr")
+    got, ex = _values([p], DocType.registration_certificate)
+    assert got.get("engine_displacement_cc") == cc
+    if cc:
+        assert ex.values["engine_displacement_cc"].corrections[0].startswith("displacement ")
+    text = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, f"Engine Capacity: {read}"))
+    assert "engine_displacement_cc" not in _values([text], DocType.registration_certificate)[0]
+
+
+def test_the_one_distance_under_an_unread_caption_is_the_odometer():
+    head = [(60, "MILEAGE CERTIFICATE"), (100, 50, "Model Year"), (100, 300, "aeen")]
+    p = page(*head, (120, 50, "2021"), (120, 300, "46 985 km"), method="ocr")
+    assert _values([p], DocType.mileage_certificate)[0]["odometer_km"] == 46985
+    # two distances: which is the odometer is not guessed
+    p = page(*head, (120, 50, "2021"), (120, 300, "46 985 km"), (140, 300, "12 km"),
+             method="ocr")
+    assert "odometer_km" not in _values([p], DocType.mileage_certificate)[0]

@@ -65,6 +65,12 @@ CONFUSABLE = {
         "LU",
         "G9",
         "VW",
+        # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
+        # ("Ric" for Rio), the yen sign for Y ("Aion ¥")
+        "GQ",
+        "AQ",
+        "CO",
+        "Y¥",
     )
 }
 MAX_CONFUSIONS = 3
