@@ -10,6 +10,7 @@ rows, a VIN printed in a goods description) are found in the free text afterward
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance import Levenshtein
 
 from checks import container as container_check
+from checks import wmi
 from checks.route import country_code, nearest_country_name
 from checks.vin import compact_chassis_number, is_chassis_number
 from extractors import normalize
@@ -170,6 +172,37 @@ def stray_character_readings(text: str) -> list[VinReading]:
 _ROLE_FIRST = re.compile(
     r"\((?:Exporter|Importer|Seller|Buyer|Consignee|Shipper|Vendor|Purchaser)\)\s*", re.I
 )
+# Words of a sentence, never of a name: a party value that starts in lower case and holds
+# two of them is the sentence its label word began ("Seller confirms that the above…"); OCR
+# lower-cases a name's capital ("incheon Auto Export inc.") without making it a sentence.
+_SENTENCE_WORDS = frozenset(["the", "that", "this", "is", "are", "was", "were", "of", "to", "and",
+                             "its", "it", "above", "below", "hereby", "which", "with"])  # fmt: skip
+
+
+def _is_sentence(value: str) -> bool:
+    words = value.split()
+    return (
+        bool(words)
+        and words[0].isalpha()
+        and words[0].islower()
+        and sum(w.lower().strip(".,;") in _SENTENCE_WORDS for w in words) >= 2
+    )
+
+
+# Specks after a name's legal form ("Co., Ltd. renes", "Co. Lid. Fj"): a name ends there.
+_AFTER_LEGAL_FORM = re.compile(
+    r"\b(?:Co\.?,?\s*L\w{1,2}d|Ltd|Limited|Inc|LLC|FZE|GmbH|Corp)\.?\s+(\S.*)$", re.I
+)
+
+
+def _junk_tail(tail: str) -> bool:
+    """At most three pieces, each lower case, of at most two letters, or holding a digit."""
+    tokens = tail.split()
+    return len(tokens) <= 3 and all(
+        t.islower() or len(t.strip(".,")) <= 2 or any(ch.isdigit() for ch in t) for t in tokens
+    )
+
+
 # A place and its country, a period read for the comma between them.
 _PERIOD_FOR_COMMA = re.compile(r"([A-Z][\w' -]+?)\. ([A-Z][\w ]+)")
 
@@ -391,11 +424,15 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             named = [p.strip() for p in value.split("|") if sum(ch.isalpha() for ch in p) >= 3]
             if len(named) == 1:
                 value = named[0]
+        tail = _AFTER_LEGAL_FORM.search(value) if ctx.get("ocr") and parser == "party" else None
+        if tail and _junk_tail(tail[1]):
+            extra = {"corrections": [f"dropped {tail[1]!r} after the legal form"]}
+            value = value[: tail.start(1)].rstrip()
         if ctx.get("ocr") and parser == "party":
             value, fixed = normalize.fix_legal_form(value)
             value, capitals = normalize.fix_capital_i(value)
             if fixed or capitals:
-                extra = {"corrections": fixed + capitals}
+                extra = {"corrections": [*extra.get("corrections", []), *fixed, *capitals]}
         port = _PERIOD_FOR_COMMA.fullmatch(value) if ctx.get("ocr") and parser == "place" else None
         if port and country_code(port[2]) and not country_code(port[1]):
             value = f"{port[1]}, {port[2]}"  # "Busan. Korea": a comma read as a period
@@ -403,8 +440,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         if ctx.get("ocr") and parser == "country" and (named := nearest_country_name(value)):
             extra = {"corrections": [f"{value} → {named}"]}
             value = named
-        first = value.split()[0] if parser == "party" and value else ""
-        if first.isalpha() and first.islower() and len(value.split()) >= 4:
+        if parser == "party" and _is_sentence(value):
             return None  # a sentence after the word ("The Seller confirms that the above…")
         if (
             not value
@@ -767,6 +803,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         _read_vin_beside_label(pages, by_name["vin"], values, vin_candidates, reread, ctx, notes)
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
+        _reread_vin_variants(values, vin_candidates, reread, ctx, notes)
     _unlabelled(pages, dtype, values, ctx)
     _date_under_unread_label(pages, tpl.fields, values, ctx)
     if reread is not None and "container_numbers" in stated_fields(dtype):
@@ -820,9 +857,15 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                 break
 
 
+# "VIN" at the start of a re-read region, read through the VIN alphabet (no I).
+_VIN_LABEL_READ = re.compile(r"V[I1L]?N(?=[A-HJ-NPR-Z0-9]{17})")
+
+
 def _vin_value(words: list[Word], page: int, rank: tuple, ctx) -> Value | None:
     """The VIN a re-read's words spell, as an OCR value with its reading; None if none."""
     text = "".join(w.text for w in words)
+    if len(text) > 17 and (label := _VIN_LABEL_READ.match(text)):
+        text = text[label.end() :]  # the label's end in the crop, read in VIN letters
     reading = read_vin(text, mandatory_check=ctx.get("mandatory_check"))
     if reading is None:
         found = find_vins(text)
@@ -912,7 +955,10 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     guessed = any(
         a != b and r in "IOQ" for a, b, r in zip(current.value, reading.vin, raw, strict=False)
     )
-    better = (reading.check_digit_ok and not first.check_digit_ok) or (
+    # A re-read that validates with a WMI no maker holds, where the page's reading names a
+    # maker, passed its check digit by chance (one in eleven): the crop's label read as "VN".
+    chance = wmi.lookup(reading.vin) is None and wmi.lookup(current.value) is not None
+    better = (reading.check_digit_ok and not first.check_digit_ok and not chance) or (
         reading.check_digit_ok == first.check_digit_ok and conf > current.confidence and not guessed
     )
     notes.append(
@@ -920,6 +966,51 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     )
     if better:
         values["vin"] = val
+
+
+# Readings of a VIN's region, each a differently resampled version of it, that must agree
+# (check digit holding) before they overrule the page's reading.
+VIN_VARIANT_VOTES = 2
+
+
+def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
+    """A VIN whose maker uses the check digit, read so that it fails: its region read again
+    as several versions of itself (preprocess.line_variants). A VIN that at least
+    VIN_VARIANT_VOTES of them spell with the check digit holding, and more of them than any
+    other, is taken; the check digit alone would pass one wrong reading in eleven."""
+    current = values.get("vin")
+    if current is None or current.method != "ocr" or current.box is None:
+        return
+    reading: VinReading = current.extra["reading"]
+    if reading.check_digit_ok or not check_digit_used(reading.vin):
+        return
+    versions = reread(current.page, [current.box], "vin_variants")
+    votes: Counter[str] = Counter()
+    spelled: dict[str, Value] = {}
+    for words in versions:
+        val = _vin_value(words, current.page, current.rank, ctx)
+        if val is None or not val.extra["reading"].check_digit_ok:
+            continue
+        votes[val.value] += 1
+        spelled.setdefault(val.value, val)
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] < VIN_VARIANT_VOTES or (
+        len(ranked) > 1 and ranked[1][1] == ranked[0][1]
+    ):
+        if votes:
+            notes.append(f"VIN variants undecided: {dict(votes)}")
+        return
+    vin, n = ranked[0]
+    val = spelled[vin]
+    val.box = current.box
+    val.corrections = [
+        *val.corrections,
+        f"read as {current.value}; {n} of {len(versions)} re-readings of its region spell "
+        f"{vin}, whose check digit holds",
+    ]
+    notes.append(f"VIN variants: {vin} ({n} of {len(versions)})")
+    vin_candidates.append(val)
+    values["vin"] = val
 
 
 def _cell_value(value, cell: Cell, method: str, raw: str | None = None) -> Value:
@@ -1024,9 +1115,7 @@ def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
     return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
 
 
-def _reread_unparsed(
-    unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels=()
-) -> None:
+def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels=()) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
     its point and L lost), where the field has no value from elsewhere. A date of digits
     garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""

@@ -975,6 +975,7 @@ def fix_legal_form(text: str) -> tuple[str, list[str]]:
 
 
 _LMPORT = re.compile(r"(?<=[a-z])lmport")
+_CAPITALS_WITH_L = re.compile(r"(?<![A-Za-z])[A-Z]{2,}l[A-Z]*(?![a-z])")
 _CAPITAL_WORD_WITH_BANG = re.compile(
     r"(?<![^\s(])[A-Z-]*(?:[A-Z]![A-Z-]*|![A-Z])[A-Z-]*(?=[\s.,)]|$)"
 )
@@ -987,6 +988,8 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
 
     >>> fix_capital_i('ZHANG WE!')
     ('ZHANG WEI', ['WE! → WEI'])
+    >>> fix_capital_i('Japan Automobile Appraisal Institute (JAAl)')[0]
+    'Japan Automobile Appraisal Institute (JAAI)'
     """
     notes: list[str] = []
 
@@ -995,7 +998,14 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
         notes.append(f"{m.group(0)} → {fixed}")
         return fixed
 
+    def capital(m: re.Match) -> str:
+        fixed = m.group(0).replace("l", "I")
+        notes.append(f"{m.group(0)} → {fixed}")
+        return fixed
+
     text = _CAPITAL_WORD_WITH_BANG.sub(repl, text)
+    # A capital I read as l after capitals ("(JAAl)"): no word in capitals holds an l.
+    text = _CAPITALS_WITH_L.sub(capital, text)
     # The capital I of "Import" inside a name read as l ("Autolmport"): no word is
     # spelled "lmport".
     return _LMPORT.sub(repl, text), notes

@@ -533,6 +533,54 @@ def adaptive_threshold(gray: np.ndarray) -> Step:
 # The order matters: the sheet is cut out and evenly lit before text is analysed; the median
 # filter runs after upscaling, since at native size it erases the strokes of small text.
 # "sharpen" runs only on enlarged pages (see SHARPENED_AFTER).
+# A line re-read several ways: at its size, smaller and larger, each as is, thickened (a
+# light font's strokes joined) and softened (a grainy photo's specks merged). Tesseract reads
+# a 7-10 px VIN of a small photo differently in each; where several readings agree on one
+# that its check digit confirms, the line is read (extractors.fields, _reread_vin_variants).
+VARIANT_SCALES = (1.0, 0.75, 1.5)
+
+
+def line_variants(gray: np.ndarray) -> list[np.ndarray]:
+    """Versions of one cropped line of text for re-reading (see VARIANT_SCALES)."""
+    gray = to_gray(gray)
+    out = []
+    for scale in VARIANT_SCALES:
+        img = gray
+        if scale != 1.0:
+            how = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+            img = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=how)
+        out += [img, cv2.erode(img, np.ones((2, 2), np.uint8)), cv2.GaussianBlur(img, (3, 3), 0)]
+    return out
+
+
+def variant_strip(page: np.ndarray, box) -> tuple[np.ndarray, list[tuple]] | None:
+    """The region ``box`` of a cleaned page (with a margin of a third of its height) as
+    :func:`line_variants`, stacked a line's height apart: one image for one OCR call, and
+    the box of each version in it. None for a box outside the page."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    m = int(0.3 * (y1 - y0)) + 4
+    h, w = page.shape[:2]
+    crop = page[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)]
+    if crop.size == 0:
+        return None
+    variants = line_variants(crop)
+    return stack_lines(variants, gap=max(v.shape[0] for v in variants))
+
+
+def stack_lines(images: list[np.ndarray], gap: int) -> tuple[np.ndarray, list[tuple]]:
+    """The images one under another on white, ``gap`` apart, and the box of each."""
+    width = max(im.shape[1] for im in images) + 2 * gap
+    height = sum(im.shape[0] for im in images) + gap * (len(images) + 1)
+    strip = np.full((height, width), 255, np.uint8)
+    boxes, top = [], gap
+    for im in images:
+        h, w = im.shape[:2]
+        strip[top : top + h, gap : gap + w] = im
+        boxes.append((float(gap), float(top), float(gap + w), float(top + h)))
+        top += h + gap
+    return strip, boxes
+
+
 STEPS = {
     "perspective": correct_perspective,
     "invert": invert_dark_bands,

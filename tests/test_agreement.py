@@ -51,6 +51,15 @@ def test_a_confident_photo_reading_is_put_right_only_for_look_alike_shapes():
     assert results[2].document.fields.vin == other
 
 
+def test_a_small_photos_vin_with_a_hooked_j_read_as_u_is_put_right():
+    real = "LJ15LJ0W6PJ789214"
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real),
+               _doc("coc.jpg", "ocr", 0.7, vin="LU1SLJ0W6PJT89214")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == real
+    assert "U→J at 2" in results[2].document.sources["vin"].corrections
+
+
 def test_a_text_layer_vin_is_never_changed():
     results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),
                _doc("c.pdf", vin="LSSRTNSN2L2183505")]

@@ -725,3 +725,70 @@ def test_the_one_distance_under_an_unread_caption_is_the_odometer():
     p = page(*head, (120, 50, "2021"), (120, 300, "46 985 km"), (140, 300, "12 km"),
              method="ocr")
     assert "odometer_km" not in _values([p], DocType.mileage_certificate)[0]
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("Ningbo Oriental Motors Trading Co., Ltd. renes", "Ningbo Oriental Motors Trading Co., Ltd."),
+    ("Tianjin Hengda Vehicle Export Co. Lid. Fj", "Tianjin Hengda Vehicle Export Co. Ltd."),
+    ("Incheon Auto Export Inc. ae eer eee", "Incheon Auto Export Inc."),
+    ("Kobe Global Motors Co., Ltd. Japan Branch", "Kobe Global Motors Co., Ltd. Japan Branch"),
+    # OCR lower-cases a capital; a name is no sentence for it
+    ("incheon Auto Export inc.", "incheon Auto Export inc."),
+])
+def test_specks_after_a_legal_form_end_the_name(read, name):
+    p = page((60, "EXPORT LICENCE"), (100, 50, f"Exporter: {read}"), method="ocr")
+    assert _values([p], DocType.export_license)[0]["exporter"] == name
+
+
+def test_a_capital_i_read_as_l_in_an_acronym():
+    p = page((60, "MILEAGE CERTIFICATE"),
+             (100, 50, "Issued by: Japan Automobile Appraisal Institute (JAAl)"), method="ocr")
+    got, ex = _values([p], DocType.mileage_certificate)
+    assert got["issuer"] == "Japan Automobile Appraisal Institute (JAAI)"
+    assert ex.values["issuer"].corrections == ["JAAl → JAAI"]
+
+
+def test_a_section_heading_is_no_party():
+    # "The Seller" read without its value; the heading under it is not the seller
+    p = page((60, "VEHICLE SALE AND PURCHASE AGREEMENT"), (100, 50, "The Seller"),
+             (115, 50, "Vehicie Details"), (130, 50, "Model: G80"), method="ocr")
+    got, _ = _values([p], DocType.purchase_contract)
+    assert "seller" not in got
+    assert got["model"] == "G80"
+
+
+def _variant_rereader(spellings, first_reread=None):
+    from extractors.page import Word
+
+    def reread(page_number, boxes, purpose):
+        (box,) = boxes
+        if purpose == "vin_variants":
+            return [[Word(t, box, 0.8)] if t else [] for t in spellings]
+        return [[Word(first_reread, box, 0.8)] if first_reread else []]
+
+    return reread
+
+
+@pytest.mark.parametrize(("spellings", "vin"), [
+    # two versions agree on a reading whose check digit holds: it overrules the page's
+    (["LGW9W2UY4MJ533641", "LGWSW2UY4MJ533641", "LGW9W2UY4MJ533641", "", "LW2UY4M"],
+     "LGW9W2UY4MJ533641"),
+    # one version alone proves nothing (a chance pass is one in eleven)
+    (["LGW9W2UY4MJ533641", "LGWSW2UY4MJ533641", "", "", ""], "LAW0W2UY4MSS33641"),
+])
+def test_a_failing_vin_is_read_again_as_several_versions(spellings, vin):
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, "VIN: LAW0W2UY4MSS33641"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.registration_certificate, reread=_variant_rereader(spellings))
+    assert ex.values["vin"].value == vin
+    if vin == spellings[0]:
+        assert "2 of 5 re-readings" in ex.values["vin"].corrections[-1]
+
+
+def test_a_reread_validating_by_chance_with_no_makers_wmi_does_not_overrule():
+    # the crop's label read as "VN": VNLWW2UY4MJ539647 validates, but no maker holds VNL
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, "VIN: LGWSW2UY4MJ533641"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.registration_certificate,
+                 reread=_variant_rereader([], first_reread="VNLWW2UY4MJ539647"))
+    assert ex.values["vin"].value != "VNLWW2UY4MJ539647"

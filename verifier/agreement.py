@@ -65,6 +65,7 @@ CONFUSABLE = {
         "LU",
         "G9",
         "VW",
+        "JU",  # the hook of a small J read as U ("LU1SLJ…" for LJ15LJ…)
         # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
         # ("Ric" for Rio), the yen sign for Y ("Aion ¥")
         "GQ",

@@ -17,6 +17,7 @@ import pymupdf
 
 from extractors import classify, fields, label_shape, raster, textlayer
 from extractors.page import Box, PageText, Word
+from extractors.preprocess import variant_strip
 from extractors.templates import doctype_templates, other_labels
 from verifier.context import CheckContext
 from verifier.inspect import inspect_document
@@ -211,6 +212,14 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
         if purpose == "vin":
             # psm 8 (one word) read noisy VINs right where psm 7 added characters.
             return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
+        if purpose == "vin_variants":
+            # One region read as several versions of itself (preprocess.line_variants),
+            # stacked and read in one call: a list of words per version.
+            got_strip = variant_strip(image, boxes[0])
+            if got_strip is None:
+                return []
+            strip, spans = got_strip
+            return reader.reread_many(spans, psm=6, whitelist=VIN_WHITELIST, image=strip)
         if purpose == "vin_line":  # a stretch of line after a VIN label, mostly blank
             return reader.reread_many(boxes, psm=7, whitelist=VIN_WHITELIST, image=image)
         if purpose == "line_zh":  # a value printed in Chinese (2023年3月8日)

@@ -365,3 +365,15 @@ def test_a_fully_read_page_reads_nothing_again(reader):
     notes: list[str] = []
     assert reader._read_unread_lines(img, words, notes) == words
     assert notes == []
+
+
+def test_a_small_photos_vin_read_as_several_versions_of_itself(reader):
+    # the region of a ~1,000 px photo's VIN, resampled, thickened and softened, stacked and
+    # read in one call: several versions spell the VIN (extractors.fields votes on them)
+    page = reader.read(photo(1000), page_number=1)
+    vin = next(w for w in page.words if VIN in w.text)
+    strip, spans = pp.variant_strip(reader.last_image, vin.box)
+    assert len(spans) == len(pp.line_variants(np.zeros((20, 200), np.uint8)))
+    versions = reader.reread_many(spans, psm=6, whitelist=VIN_WHITELIST, image=strip)
+    assert len(versions) == len(spans)
+    assert sum("".join(w.text for w in v) == VIN for v in versions) >= 2
