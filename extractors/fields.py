@@ -858,7 +858,11 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
 
 
 # "VIN" at the start of a re-read region, read through the VIN alphabet (no I).
-_VIN_LABEL_READ = re.compile(r"V[I1L]?N(?=[A-HJ-NPR-Z0-9]{17})")
+_VIN_LABEL_READ = re.compile(r"^V[I1L]?N(?=[A-HJ-NPR-Z0-9]{17})")
+
+
+def _alnum_only(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _vin_value(words: list[Word], page: int, rank: tuple, ctx) -> Value | None:
@@ -976,8 +980,9 @@ VIN_VARIANT_VOTES = 2
 def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     """A VIN whose maker uses the check digit, read so that it fails: its region read again
     as several versions of itself (preprocess.line_variants). A VIN that at least
-    VIN_VARIANT_VOTES of them spell with the check digit holding, and more of them than any
-    other, is taken; the check digit alone would pass one wrong reading in eleven."""
+    VIN_VARIANT_VOTES versions spell as one word of 17 characters (no window picked out of a
+    longer reading), with a check digit its maker uses holding, and more versions than spell any
+    other such VIN, is taken; the check digit alone would pass one wrong reading in eleven."""
     current = values.get("vin")
     if current is None or current.method != "ocr" or current.box is None:
         return
@@ -985,23 +990,30 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     if reading.check_digit_ok or not check_digit_used(reading.vin):
         return
     versions = reread(current.page, [current.box], "vin_variants")
-    votes: Counter[str] = Counter()
-    spelled: dict[str, Value] = {}
+    spelled: Counter[str] = Counter()
+    valid: dict[str, Value] = {}
     for words in versions:
-        val = _vin_value(words, current.page, current.rank, ctx)
-        if val is None or not val.extra["reading"].check_digit_ok:
+        # one word of 17 characters (a speck of the margin beside it is its own word)
+        whole = [w for w in words if len(_VIN_LABEL_READ.sub("", _alnum_only(w.text), 1)) == 17]
+        val = _vin_value(whole if len(whole) == 1 else words, current.page, current.rank, ctx)
+        if val is None:
             continue
-        votes[val.value] += 1
-        spelled.setdefault(val.value, val)
-    ranked = votes.most_common(2)
-    if not ranked or ranked[0][1] < VIN_VARIANT_VOTES or (
-        len(ranked) > 1 and ranked[1][1] == ranked[0][1]
+        spelled[val.value] += 1
+        ok = val.extra["reading"].check_digit_ok and check_digit_used(val.value)
+        if len(whole) == 1 and ok:
+            valid.setdefault(val.value, val)
+    ranked = spelled.most_common()
+    best = next(((v, n) for v, n in ranked if v in valid), None)
+    # Readings that fail a check digit the maker uses cannot be right, however many spell
+    # them; only another reading that validates competes.
+    if best is None or best[1] < VIN_VARIANT_VOTES or any(
+        n >= best[1] for v, n in ranked if v != best[0] and v in valid
     ):
-        if votes:
-            notes.append(f"VIN variants undecided: {dict(votes)}")
+        if spelled:
+            notes.append(f"VIN variants undecided: {dict(spelled)}")
         return
-    vin, n = ranked[0]
-    val = spelled[vin]
+    vin, n = best
+    val = valid[vin]
     val.box = current.box
     val.corrections = [
         *val.corrections,

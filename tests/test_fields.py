@@ -773,6 +773,8 @@ def _variant_rereader(spellings, first_reread=None):
     # two versions agree on a reading whose check digit holds: it overrules the page's
     (["LGW9W2UY4MJ533641", "LGWSW2UY4MJ533641", "LGW9W2UY4MJ533641", "", "LW2UY4M"],
      "LGW9W2UY4MJ533641"),
+    # the crop's label glued on as "VN": read past it; failing readings do not compete
+    (["VNLGW9W2UY4MJ533641"] * 3 + ["VNLGWSW2UY4MJ533641"] * 6, "LGW9W2UY4MJ533641"),
     # one version alone proves nothing (a chance pass is one in eleven)
     (["LGW9W2UY4MJ533641", "LGWSW2UY4MJ533641", "", "", ""], "LAW0W2UY4MSS33641"),
 ])
@@ -783,6 +785,8 @@ def test_a_failing_vin_is_read_again_as_several_versions(spellings, vin):
     assert ex.values["vin"].value == vin
     if vin == spellings[0]:
         assert "2 of 5 re-readings" in ex.values["vin"].corrections[-1]
+    elif vin != "LAW0W2UY4MSS33641":
+        assert "3 of 9 re-readings" in ex.values["vin"].corrections[-1]
 
 
 def test_a_reread_validating_by_chance_with_no_makers_wmi_does_not_overrule():
@@ -792,3 +796,24 @@ def test_a_reread_validating_by_chance_with_no_makers_wmi_does_not_overrule():
     ex = extract([p], DocType.registration_certificate,
                  reread=_variant_rereader([], first_reread="VNLWW2UY4MJ539647"))
     assert ex.values["vin"].value != "VNLWW2UY4MJ539647"
+
+
+def test_vin_versions_outvoted_or_picked_out_of_a_longer_reading_decide_nothing():
+    # most versions spell the failing reading; two spell 19 characters, a window of which
+    # validates by chance under a WMI the page never showed
+    spellings = ["JTEYD0S1XCA493687"] * 6 + ["JTEYD0S5S1XCA493687"] * 2 + [""]
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "VIN: JTEYD0S1XCA493687"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.inspection_report, reread=_variant_rereader(spellings))
+    assert ex.values["vin"].value != "EYD0S5S1XCA493687"
+    # readings failing a check digit the maker uses cannot be right, however many; two
+    # validating readings as often as each other decide nothing
+    fails = ["LGWSW2UY4MJ533641"] * 6
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, "VIN: LAW0W2UY4MSS33641"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.registration_certificate,
+                 reread=_variant_rereader([*fails, "LGW9W2UY4MJ533641", "LGW9W2UY4MJ533641"]))
+    assert ex.values["vin"].value == "LGW9W2UY4MJ533641"
+    tie = [*fails, *["LGW9W2UY4MJ533641"] * 2, *["LGW9W2UY4MJ533624"] * 2]
+    tied = extract([p], DocType.registration_certificate, reread=_variant_rereader(tie))
+    assert tied.values["vin"].value == "LAW0W2UY4MSS33641"
