@@ -144,6 +144,15 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     if reading is None:
         found = find_vins(text, mandatory_check=mandatory)
         reading = found[0] if found else None
+    pieces = text.split()
+    joined = "".join(ch for ch in text if ch.isalnum())
+    if reading is None and ocr and 2 <= len(pieces) <= 3 and len(joined) == 17:
+        # A labelled value OCR split at a gap ("JTHEMTOE8AX9091 17"): in free text pieces
+        # may be words strung together (vin_reader); after a VIN label they are the VIN.
+        reading = read_vin(joined, mandatory_check=mandatory)
+        if reading is not None:
+            note = f"joined {text.strip()!r}"
+            reading = replace(reading, raw=text.strip(), corrections=(note, *reading.corrections))
     if reading is not None and not ocr:
         reading = _as_printed(reading)
     return reading

@@ -817,3 +817,17 @@ def test_vin_versions_outvoted_or_picked_out_of_a_longer_reading_decide_nothing(
     tie = [*fails, *["LGW9W2UY4MJ533641"] * 2, *["LGW9W2UY4MJ533624"] * 2]
     tied = extract([p], DocType.registration_certificate, reread=_variant_rereader(tie))
     assert tied.values["vin"].value == "LAW0W2UY4MSS33641"
+
+
+@pytest.mark.parametrize(("read", "vin"), [
+    ("JTHEMTOE8AX9091 17", "JTHEMT0E8AX909117"),
+    ("KMHOW22F3KZ08 1257", "KMH0W22F3KZ081257"),
+])
+def test_a_labelled_vin_split_at_a_gap_is_joined(read, vin):
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"VIN: {read}"), method="ocr")
+    ex = extract([p], DocType.inspection_report)
+    assert ex.values["vin"].value == vin
+    assert ex.values["vin"].corrections[0] == f"joined {read!r}"
+    # pieces that make more or fewer than 17 characters are not a VIN
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"VIN: {read}4"), method="ocr")
+    assert "vin" not in extract([p], DocType.inspection_report).values
