@@ -150,6 +150,12 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
         # A labelled value OCR split at a gap ("JTHEMTOE8AX9091 17"): in free text pieces
         # may be words strung together (vin_reader); after a VIN label they are the VIN.
         reading = read_vin(joined, mandatory_check=mandatory)
+        # A maker's WMI, and the check digit where the maker uses one: not a garble.
+        if reading is not None and (
+            wmi.lookup(reading.vin) is None
+            or (check_digit_used(reading.vin) and not reading.check_digit_ok)
+        ):
+            reading = None
         if reading is not None:
             note = f"joined {text.strip()!r}"
             reading = replace(reading, raw=text.strip(), corrections=(note, *reading.corrections))

@@ -831,3 +831,12 @@ def test_a_labelled_vin_split_at_a_gap_is_joined(read, vin):
     # pieces that make more or fewer than 17 characters are not a VIN
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"VIN: {read}4"), method="ocr")
     assert "vin" not in extract([p], DocType.inspection_report).values
+
+
+@pytest.mark.parametrize("read", [
+    "GED2O RANEND752693",  # no maker holds GED: a garble
+    "JTHEMTOE8AX9091 18",  # a Japanese maker's check digit fails
+])
+def test_split_pieces_that_no_maker_would_print_are_not_joined(read):
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"VIN: {read}"), method="ocr")
+    assert "vin" not in extract([p], DocType.inspection_report).values
