@@ -149,19 +149,24 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     if reading is None and ocr and 2 <= len(pieces) <= 3 and len(joined) == 17:
         # A labelled value OCR split at a gap ("JTHEMTOE8AX9091 17"): in free text pieces
         # may be words strung together (vin_reader); after a VIN label they are the VIN.
+        # Kept only when it names a maker and passes the check digit the maker uses, as
+        # read or once read again (extract: _unconfirmed_join).
         reading = read_vin(joined, mandatory_check=mandatory)
-        # A maker's WMI, and the check digit where the maker uses one: not a garble.
-        if reading is not None and (
-            wmi.lookup(reading.vin) is None
-            or (check_digit_used(reading.vin) and not reading.check_digit_ok)
-        ):
-            reading = None
         if reading is not None:
             note = f"joined {text.strip()!r}"
             reading = replace(reading, raw=text.strip(), corrections=(note, *reading.corrections))
     if reading is not None and not ocr:
         reading = _as_printed(reading)
     return reading
+
+
+def _unconfirmed_join(reading: VinReading) -> bool:
+    """A VIN joined from pieces (_read_vin) that names no maker or fails the check digit
+    its maker uses: a garble, unless a re-read put it right."""
+    return bool(reading.corrections) and reading.corrections[0].startswith("joined ") and (
+        wmi.lookup(reading.vin) is None
+        or (check_digit_used(reading.vin) and not reading.check_digit_ok)
+    )
 
 
 def stray_character_readings(text: str) -> list[VinReading]:
@@ -819,6 +824,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
         _reread_vin_variants(values, vin_candidates, reread, ctx, notes)
+    if "vin" in values and _unconfirmed_join(values["vin"].extra["reading"]):
+        notes.append(f"VIN joined from pieces unconfirmed: {values.pop('vin').raw!r}")
     _unlabelled(pages, dtype, values, ctx)
     _date_under_unread_label(pages, tpl.fields, values, ctx)
     if reread is not None and "container_numbers" in stated_fields(dtype):

@@ -840,3 +840,12 @@ def test_a_labelled_vin_split_at_a_gap_is_joined(read, vin):
 def test_split_pieces_that_no_maker_would_print_are_not_joined(read):
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"VIN: {read}"), method="ocr")
     assert "vin" not in extract([p], DocType.inspection_report).values
+
+
+def test_joined_pieces_that_fail_are_kept_only_once_read_again_right():
+    p = page((60, "VIN VERIFICATION"), (100, 50, "VIN: JIHZSUCW4NX7 15421"), conf=0.7,
+             method="ocr")
+    assert "vin" not in extract([p], DocType.inspection_report).values
+    again = _variant_rereader(["JTH2SUCW4NX715421"] * 3 + ["J1HZSUCW4NX715421"] * 6)
+    got = extract([p], DocType.inspection_report, reread=again).values["vin"]
+    assert got.value == "JTH2SUCW4NX715421"
