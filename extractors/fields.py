@@ -492,6 +492,7 @@ _OCR_LABEL_FIXES = (
     (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
     (re.compile(r"(?<=[a-z]{3})!(?=\s|$)"), "l"),  # Mode!
     (re.compile(r"(?<=\b[Dd]ec)i(?=ar)|(?<=\b[Ss]el)i(?=er)"), "l"),  # deciares, Selier
+    (re.compile(r"(?<=[a-z] )Wo(?=\.)"), "No"),  # Report Wo.
 )
 
 

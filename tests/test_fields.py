@@ -276,6 +276,7 @@ def test_a_role_under_a_party_label_is_not_the_party():
     ("0dometer: 12,000 km", "odometer_km", 12000),
     ("Mi1eage: 12,000 km", "odometer_km", 12000),
     ("Selier: Hanbit Motors Co., Ltd.", "seller", "Hanbit Motors Co., Ltd."),
+    ("Contract Wo.: SC-2023-0438", "document_number", "SC-2023-0438"),
 ])
 def test_labels_through_ocr_look_alikes(line, field, value):
     p = page((60, "EXPORT SALES CONTRACT"), (100, 50, line), method="ocr")
