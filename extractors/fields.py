@@ -144,6 +144,8 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     if reading is None:
         found = find_vins(text, mandatory_check=mandatory)
         reading = found[0] if found else None
+    if reading is None and ocr and text.count("@") == 1:
+        reading = _read_at_sign(text, mandatory)
     pieces = text.split()
     joined = "".join(ch for ch in text if ch.isalnum())
     if reading is None and ocr and 2 <= len(pieces) <= 3 and len(joined) == 17:
@@ -160,12 +162,28 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     return reading
 
 
+def _read_at_sign(text: str, mandatory) -> VinReading | None:
+    """A VIN with one character read as "@" ("L@WCP2WX2NS781535"): a round G, 0 or 6; the
+    one that the check digit its maker uses confirms with no other character changed."""
+    at = text.replace(" ", "").index("@") + 1
+    found = {}
+    for ch in "G06":
+        r = read_vin(text.replace("@", ch), mandatory_check=mandatory)
+        if r is not None and r.check_digit_ok and check_digit_used(r.vin) and not r.corrections:
+            found[r.vin] = replace(r, raw=text.strip(), corrections=(f"@→{ch} at {at}",))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _unconfirmed_join(reading: VinReading) -> bool:
     """A VIN joined from pieces (_read_vin) that names no maker or fails the check digit
     its maker uses: a garble, unless a re-read put it right."""
-    return bool(reading.corrections) and reading.corrections[0].startswith("joined ") and (
-        wmi.lookup(reading.vin) is None
-        or (check_digit_used(reading.vin) and not reading.check_digit_ok)
+    return (
+        bool(reading.corrections)
+        and reading.corrections[0].startswith("joined ")
+        and (
+            wmi.lookup(reading.vin) is None
+            or (check_digit_used(reading.vin) and not reading.check_digit_ok)
+        )
     )
 
 
@@ -1029,8 +1047,10 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     best = next(((v, n) for v, n in ranked if v in valid), None)
     # Readings that fail a check digit the maker uses cannot be right, however many spell
     # them; only another reading that validates competes.
-    if best is None or best[1] < VIN_VARIANT_VOTES or any(
-        n >= best[1] for v, n in ranked if v != best[0] and v in valid
+    if (
+        best is None
+        or best[1] < VIN_VARIANT_VOTES
+        or any(n >= best[1] for v, n in ranked if v != best[0] and v in valid)
     ):
         if spelled:
             notes.append(f"VIN variants undecided: {dict(spelled)}")

@@ -35,8 +35,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from checks import container, wmi
 from checks import vin as vincheck
-from checks import wmi
 
 __all__ = [
     "LABEL_WORDS", "VinReading", "check_digit_used", "find_chassis_numbers", "find_vins",
@@ -217,6 +217,8 @@ def _read(
             chars[i] = _IOQ[ch]
             corrections.append(f"{ch}→{chars[i]} at {i + 1}")
     vin = "".join(chars)
+    if container.is_valid(vin[:11]):
+        return None  # a container number and its seal ("CMAU4379094 / 154202"), not a VIN
     required = (
         vincheck.check_digit_required(vin) if mandatory_check is None else bool(mandatory_check)
     )

@@ -850,3 +850,13 @@ def test_joined_pieces_that_fail_are_kept_only_once_read_again_right():
     again = _variant_rereader(["JTH2SUCW4NX715421"] * 3 + ["J1HZSUCW4NX715421"] * 6)
     got = extract([p], DocType.inspection_report, reread=again).values["vin"]
     assert got.value == "JTH2SUCW4NX715421"
+
+
+def test_a_round_letter_read_as_at_sign_is_what_the_check_digit_confirms():
+    p = page((60, "BILL OF LADING"), (100, 50, "VIN: L@WCP2WX2NS781535"), method="ocr")
+    got = extract([p], DocType.bill_of_lading).values["vin"]
+    assert got.value == "LGWCP2WX2NS781535"
+    assert got.corrections == ["@→G at 2"]
+    # no check digit to confirm it (a Korean maker's): not guessed
+    p = page((60, "BILL OF LADING"), (100, 50, "VIN: KMH@W22F3KZ081257"), method="ocr")
+    assert "vin" not in extract([p], DocType.bill_of_lading).values

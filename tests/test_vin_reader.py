@@ -289,3 +289,11 @@ def test_a_frame_number_whose_hyphen_was_read_as_a_dash_is_found():
     # OCR of a photographed plate: "CHASSIS NO. GSE20—9638148" (an em dash).
     assert find_chassis_numbers("CHASSIS NO. GSE20—9638148") == ["GSE20-9638148"]
     assert find_chassis_numbers("E12 – 6197903") == ["E12-6197903"]
+
+
+def test_a_container_number_and_its_seal_are_no_vin():
+    # CMAU4379094 is a valid ISO 6346 container number; with its seal it makes 17 characters
+    assert read_vin("CMAU4379094 / 154202") is None
+    assert read_vin("CMAU4379094154202") is None
+    assert find_vins("Container CMAU4379094154202 VIN LGWCP2WX2NS781535")[0].vin == (
+        "LGWCP2WX2NS781535")
