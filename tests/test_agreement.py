@@ -155,7 +155,7 @@ def test_a_vin_read_with_a_stray_character_is_chosen_from_the_page_by_the_others
 def test_names_misread_in_a_letter_of_the_same_shape_are_put_right():
     for read, real in [("Chongging Mingyuan Automobile Export Co., Ltd.",
                         "Chongqing Mingyuan Automobile Export Co., Ltd."),
-                       ("Aion ¥", "Aion Y"), ("Ric", "Rio")]:
+                       ("Aion ¥", "Aion Y"), ("Ric", "Rio"), ("Arrizo §", "Arrizo 5")]:
         field = "model" if len(real) < 10 else "seller"
         results = [_doc("a.pdf", **{field: real}), _doc("b.pdf", **{field: real}),
                    _doc("c.jpg", "ocr", 0.8, **{field: read})]

@@ -67,11 +67,12 @@ CONFUSABLE = {
         "VW",
         "JU",  # the hook of a small J read as U ("LU1SLJ…" for LJ15LJ…)
         # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
-        # ("Ric" for Rio), the yen sign for Y ("Aion ¥")
+        # ("Ric" for Rio), the yen sign for Y ("Aion ¥"), the section sign for 5 ("Arrizo §")
         "GQ",
         "AQ",
         "CO",
         "Y¥",
+        "5§",
     )
 }
 MAX_CONFUSIONS = 3
