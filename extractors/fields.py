@@ -136,6 +136,10 @@ def _as_printed(reading: VinReading) -> VinReading:
     return replace(reading, vin=printed, corrections=(), check_digit_ok=False)
 
 
+def _alnum_only(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
 def _read_vin(text: str, ctx: dict) -> VinReading | None:
     ocr = ctx.get("ocr", True)
     # Substituting look-alike characters to satisfy a check digit is for OCR only.
@@ -146,9 +150,8 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
         reading = found[0] if found else None
     if reading is None and ocr and text.count("@") == 1:
         reading = _read_at_sign(text, mandatory)
-    pieces = text.split()
-    joined = "".join(ch for ch in text if ch.isalnum())
-    if reading is None and ocr and 2 <= len(pieces) <= 3 and len(joined) == 17:
+    joined = _alnum_only(text) if reading is None and ocr else ""
+    if len(joined) == 17 and 2 <= len(text.split()) <= 3:
         # A labelled value OCR split at a gap ("JTHEMTOE8AX9091 17"): in free text pieces
         # may be words strung together (vin_reader); after a VIN label they are the VIN.
         # Kept only when it names a maker and passes the check digit the maker uses, as
@@ -192,7 +195,7 @@ def stray_character_readings(text: str) -> list[VinReading]:
     check digit, where the maker uses one (:func:`check_digit_used`), holds as read. About one
     deletion in eleven passes by chance, so these are only candidates, for the other
     documents to choose between (agreement)."""
-    chars = "".join(ch for ch in text if ch.isalnum())
+    chars = _alnum_only(text)
     if len(chars) != 18:
         return []
     found: dict[str, VinReading] = {}
@@ -902,10 +905,6 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
 _VIN_LABEL_READ = re.compile(r"^V[I1L]?N(?=[A-HJ-NPR-Z0-9]{17})")
 
 
-def _alnum_only(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
-
-
 def _vin_value(words: list[Word], page: int, rank: tuple, ctx) -> Value | None:
     """The VIN a re-read's words spell, as an OCR value with its reading; None if none."""
     text = "".join(w.text for w in words)
@@ -995,7 +994,7 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         return
     # The whitelist has no I, O or Q, so where the first pass read one of those the re-read
     # guessed; only a check digit can then overrule the first pass.
-    raw = "".join(ch for ch in first.raw.upper() if ch.isalnum())
+    raw = _alnum_only(first.raw.upper())
     raw = raw if len(raw) == len(current.value) else current.value
     guessed = any(
         a != b and r in "IOQ" for a, b, r in zip(current.value, reading.vin, raw, strict=False)
@@ -1170,7 +1169,7 @@ def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
     return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
 
 
-def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels=()) -> None:
+def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
     its point and L lost), where the field has no value from elsewhere. A date of digits
     garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""

@@ -994,18 +994,14 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
 
     def repl(m: re.Match) -> str:
-        fixed = m.group(0).replace("!", "I").replace("lmport", "Import")
-        notes.append(f"{m.group(0)} → {fixed}")
-        return fixed
-
-    def capital(m: re.Match) -> str:
-        fixed = m.group(0).replace("l", "I")
+        # each pattern's match holds only the misread I as "!" or "l"
+        fixed = m.group(0).replace("!", "I").replace("l", "I")
         notes.append(f"{m.group(0)} → {fixed}")
         return fixed
 
     text = _CAPITAL_WORD_WITH_BANG.sub(repl, text)
     # A capital I read as l after capitals ("(JAAl)"): no word in capitals holds an l.
-    text = _CAPITALS_WITH_L.sub(capital, text)
+    text = _CAPITALS_WITH_L.sub(repl, text)
     # The capital I of "Import" inside a name read as l ("Autolmport"): no word is
     # spelled "lmport".
     return _LMPORT.sub(repl, text), notes

@@ -35,8 +35,10 @@ import numpy as np
 from extractors.page import Box, PageText, Word, boxes_overlap, union_box
 from extractors.preprocess import (
     clean_page,
+    crop_around,
     rotate_quadrant,
     sharpen,
+    stack_lines,
     text_mark_boxes,
     text_marks,
     to_gray,
@@ -808,31 +810,25 @@ class TesseractReader:
         page = self.last_image if image is None else image
         if page is None:
             raise OcrError("reread called before any page was read")
-        ph, pw = page.shape[:2]
         pad = REREAD_PAD
-        placed, crops, top = [], [], pad
-        for x0, y0, x1, y1 in boxes:
-            bh = max(1.0, y1 - y0)
-            m = REREAD_MARGIN * bh + 4
-            cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
-            cx1, cy1 = min(pw, int(np.ceil(x1 + m))), min(ph, int(np.ceil(y1 + m)))
-            if cx1 <= cx0 or cy1 <= cy0:
-                raise OcrError(f"reread box {(x0, y0, x1, y1)} lies outside the page ({pw}x{ph})")
-            crop = to_gray(page[cy0:cy1, cx0:cx1])
-            scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / bh))
+        crops, placed = [], []
+        for box in boxes:
+            crop, cx0, cy0 = crop_around(page, box, REREAD_MARGIN)
+            if crop.size == 0:
+                ph, pw = page.shape[:2]
+                raise OcrError(f"reread box {tuple(box)} lies outside the page ({pw}x{ph})")
+            crop = to_gray(crop)
+            scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / max(1.0, box[3] - box[1])))
             if scale > 1.0:
                 crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            crops.append((crop, top))
-            placed.append((cx0, cy0, scale, top, top + crop.shape[0]))
-            top += crop.shape[0] + 2 * pad
+            crops.append(crop)
+            placed.append((cx0, cy0, scale))
         if not crops:
             return []
-        strip = np.full((top - pad, max(c.shape[1] for c, _ in crops) + 2 * pad), 255, np.uint8)
-        for crop, y in crops:
-            strip[y : y + crop.shape[0], pad : pad + crop.shape[1]] = crop
+        strip, spans = stack_lines(crops, margin=pad, between=2 * pad)
         found = self._data(strip, psm=psm, whitelist=whitelist, lang=lang)
         out: list[list[Word]] = []
-        for n, (cx0, cy0, scale, y0, y1) in enumerate(placed):
+        for n, ((cx0, cy0, scale), (_, y0, _, y1)) in enumerate(zip(placed, spans, strict=True)):
             out.append(
                 [
                     Word(

@@ -530,9 +530,6 @@ def adaptive_threshold(gray: np.ndarray) -> Step:
 # -- composition ------------------------------------------------------------------------
 
 
-# The order matters: the sheet is cut out and evenly lit before text is analysed; the median
-# filter runs after upscaling, since at native size it erases the strokes of small text.
-# "sharpen" runs only on enlarged pages (see SHARPENED_AFTER).
 # A line re-read several ways: at its size, smaller and larger, each as is, thickened (a
 # light font's strokes joined) and softened (a grainy photo's specks merged). Tesseract reads
 # a 7-10 px VIN of a small photo differently in each; where several readings agree on one
@@ -553,10 +550,24 @@ def line_variants(gray: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def crop_around(page: np.ndarray, box, margin: float) -> tuple[np.ndarray, int, int]:
+    """The region ``box`` of a page with ``margin`` of its height (and 4 px) around it, cut
+    to the page, and the crop's top-left corner on the page; the crop is empty for a box
+    outside the page."""
+    x0, y0, x1, y1 = box
+    m = margin * max(1.0, y1 - y0) + 4
+    h, w = page.shape[:2]
+    cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
+    cx1, cy1 = min(w, int(np.ceil(x1 + m))), min(h, int(np.ceil(y1 + m)))
+    return page[cy0:cy1, cx0:cx1], cx0, cy0
+
+
 def variant_strip(page: np.ndarray, box) -> tuple[np.ndarray, list[tuple]] | None:
     """The region ``box`` of a cleaned page (with a margin of a third of its height) as
     :func:`line_variants`, stacked a line's height apart: one image for one OCR call, and
     the box of each version in it. None for a box outside the page."""
+    # Whole pixels, unlike crop_around's margin: the versions were measured on this crop
+    # (moving it by a pixel changed one VIN reading of seed 20261206).
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     m = int(0.3 * (y1 - y0)) + 4
     h, w = page.shape[:2]
@@ -564,23 +575,30 @@ def variant_strip(page: np.ndarray, box) -> tuple[np.ndarray, list[tuple]] | Non
     if crop.size == 0:
         return None
     variants = line_variants(crop)
-    return stack_lines(variants, gap=max(v.shape[0] for v in variants))
+    gap = max(v.shape[0] for v in variants)
+    return stack_lines(variants, margin=gap, between=gap)
 
 
-def stack_lines(images: list[np.ndarray], gap: int) -> tuple[np.ndarray, list[tuple]]:
-    """The images one under another on white, ``gap`` apart, and the box of each."""
-    width = max(im.shape[1] for im in images) + 2 * gap
-    height = sum(im.shape[0] for im in images) + gap * (len(images) + 1)
+def stack_lines(
+    images: list[np.ndarray], *, margin: int, between: int
+) -> tuple[np.ndarray, list[tuple]]:
+    """The images one under another on white, ``between`` apart and ``margin`` from the
+    strip's edges, and the box of each."""
+    width = max(im.shape[1] for im in images) + 2 * margin
+    height = sum(im.shape[0] for im in images) + 2 * margin + between * (len(images) - 1)
     strip = np.full((height, width), 255, np.uint8)
-    boxes, top = [], gap
+    boxes, top = [], margin
     for im in images:
         h, w = im.shape[:2]
-        strip[top : top + h, gap : gap + w] = im
-        boxes.append((float(gap), float(top), float(gap + w), float(top + h)))
-        top += h + gap
+        strip[top : top + h, margin : margin + w] = im
+        boxes.append((float(margin), float(top), float(margin + w), float(top + h)))
+        top += h + between
     return strip, boxes
 
 
+# The order matters: the sheet is cut out and evenly lit before text is analysed; the median
+# filter runs after upscaling, since at native size it erases the strokes of small text.
+# "sharpen" runs only on enlarged pages (see SHARPENED_AFTER).
 STEPS = {
     "perspective": correct_perspective,
     "invert": invert_dark_bands,
