@@ -22,13 +22,13 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
-import yaml
 from rapidfuzz.distance import Levenshtein
 
 from checks.facts import INDETERMINATE, basis, label, readable
 from verifier.context import CheckContext
 from verifier.models import Document, Finding
 from verifier.policy import Policy
+from verifier.yamldata import load_yaml
 
 CODE = "route.mismatch"
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,7 +43,7 @@ def _words(text: str) -> tuple[str, ...]:
 @cache
 def _countries() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
     """(names -> ISO2, codes -> ISO2)."""
-    data = yaml.safe_load((DATA / "countries.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((DATA / "countries.yaml").read_text(encoding="utf-8"))
     names: dict[tuple[str, ...], str] = {}
     codes: dict[tuple[str, ...], str] = {}
     for iso2, aliases in data.items():
@@ -59,7 +59,7 @@ def _countries() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]
 @cache
 def _ports() -> dict[tuple[str, ...], frozenset[str]]:
     """Port names (and LOCODEs) -> the countries a port of that name lies in."""
-    data = yaml.safe_load((DATA / "ports.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((DATA / "ports.yaml").read_text(encoding="utf-8"))
     out: dict[tuple[str, ...], set[str]] = {}
     for locode, names in data.items():
         if not (isinstance(locode, str) and re.fullmatch(r"[A-Z]{2}[A-Z2-9]{3}", locode)):
@@ -102,7 +102,7 @@ def _country_names() -> tuple[tuple[tuple[str, ...], str], ...]:
     """(name as words, the name reported for it) of every country: the table's names and
     ISO 3166's (pycountry), so that a real country's name is never "repaired" into another's
     ("Gambia" is not an OCR error for the table's "Zambia")."""
-    data = yaml.safe_load((DATA / "countries.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((DATA / "countries.yaml").read_text(encoding="utf-8"))
     table = {iso2: aliases[1] for iso2, aliases in data.items()}
     out: dict[tuple[str, ...], str] = {}
     for aliases in data.values():

@@ -34,12 +34,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from checks.facts import INDETERMINATE, basis, contracts, label, readable
 from verifier.context import CheckContext
 from verifier.models import DocType, Document, Fields, Finding
 from verifier.policy import Policy
+from verifier.yamldata import load_yaml
 
 CODE = "spec.mismatch"
 SPEC_FIELDS = ("make", "model", "engine_displacement_cc", "fuel_type", "transmission")
@@ -113,7 +112,7 @@ def _words(text: str) -> list[str]:
 
 @cache
 def brand_groups() -> dict[str, str]:
-    data = yaml.safe_load(BRAND_GROUPS.read_text(encoding="utf-8"))
+    data = load_yaml(BRAND_GROUPS.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):

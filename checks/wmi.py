@@ -40,6 +40,8 @@ from typing import Any
 
 import yaml
 
+from verifier.yamldata import load_yaml
+
 __all__ = ["WMI_FILE", "WmiDataError", "WmiInfo", "load_table", "lookup", "year_encoded_brands"]
 
 WMI_FILE = Path(__file__).with_name("data") / "wmi.yaml"
@@ -158,7 +160,7 @@ def load_table(path: str | Path | None = None) -> _Table:
     """The validated table; a malformed file raises :class:`WmiDataError`."""
     path = Path(path) if path else WMI_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise _fail(path, f"cannot load: {e}") from e
     if not isinstance(raw, dict) or not isinstance(raw.get("wmi"), dict) or not raw["wmi"]:

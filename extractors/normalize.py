@@ -38,6 +38,8 @@ from typing import Any
 
 import yaml
 
+from verifier.yamldata import load_yaml
+
 __all__ = [
     "MAX_FIELD_CHARS",
     "MakesDataError",
@@ -611,7 +613,7 @@ def load_makes(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     "group": bool}}``. Validated; a malformed file raises :class:`MakesDataError`."""
     path = Path(path) if path else MAKES_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise MakesDataError(f"{path}: cannot load: {e}") from e
     if not isinstance(raw, dict) or not isinstance(raw.get("brands"), dict) or not raw["brands"]:

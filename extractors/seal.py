@@ -63,6 +63,9 @@ BLUE_HUE = (96, 132)
 MIN_SIZE = 0.045
 MAX_SIZE = 0.34
 MIN_PIXELS = 22
+# Fewer ink pixels of a colour than this make no seal (a ring of the smallest size is longer):
+# the page is not searched for one of that colour.
+MIN_INK = 40
 # Grouping distance as a fraction of the short side.
 GROUP = 0.008
 # Round/oval acceptance.
@@ -75,6 +78,7 @@ MAX_RIM_FILL = 0.8  # share of the outer band that is ink: a seal's rim is a lin
 # Hough circle proposals: circularity (0..1, OpenCV's HOUGH_GRADIENT_ALT) and how many.
 HOUGH_CIRCULARITY = 0.6
 MAX_HOUGH = 12
+HOUGH_BAND = 8  # px of the page around the ink that the circle transform looks at
 # Rules (table lines, underlines, letterhead bands): straight runs longer than any seal can be,
 # as a fraction of the short side; erased before grouping so a seal stamped across one stays
 # a shape of its own.
@@ -140,26 +144,47 @@ def has_color(image: np.ndarray) -> bool:
 def remove_cast(bgr: np.ndarray) -> np.ndarray:
     """Divide out the paper's colour: the brightest pixels are taken to be white paper."""
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    cut = np.percentile(gray, 90)
-    bright = gray >= cut
-    if bright.sum() < 100:
+    bright = (gray >= _percentile(_histogram(gray), 90)).view(np.uint8)
+    if cv2.countNonZero(bright) < 100:
         return bgr
-    paper = np.array([np.median(bgr[:, :, i][bright]) for i in range(3)], np.float32)
+    paper = np.array([_percentile(_histogram(bgr, i, bright), 50) for i in range(3)], np.float32)
     if paper.min() < 60:  # a dark image: no paper to balance on
         return bgr
     gain = paper.max() / np.maximum(paper, 1.0)
-    out = bgr.astype(np.float32) * gain[None, None, :]
-    return np.clip(out, 0, 255).astype(np.uint8)
+    if np.all(gain == 1.0):  # white paper: nothing to divide out
+        return bgr
+    # one lookup table per channel: the same truncated products as multiplying every pixel
+    levels = np.arange(256, dtype=np.float32)[:, None] * gain[None, :]
+    lut = np.clip(levels, 0, 255).astype(np.uint8).reshape(256, 1, 3)
+    return cv2.LUT(bgr, lut)
+
+
+def _histogram(image: np.ndarray, channel: int = 0, mask: np.ndarray | None = None) -> np.ndarray:
+    """Counts of the 256 values of one channel of an 8-bit image (where ``mask`` is set)."""
+    return cv2.calcHist([image], [channel], mask, [256], [0, 256]).ravel().astype(np.int64)
+
+
+def _percentile(hist: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile of 8-bit values from their histogram, interpolated linearly
+    between the two nearest ranks as ``np.percentile`` does (a sort of a whole page is what
+    this avoids)."""
+    cum = np.cumsum(hist)
+    at = q / 100.0 * (int(cum[-1]) - 1)
+    lo = int(math.floor(at))
+    v_lo = int(np.searchsorted(cum, lo, side="right"))
+    v_hi = int(np.searchsorted(cum, min(lo + 1, int(cum[-1]) - 1), side="right"))
+    return v_lo + (v_hi - v_lo) * (at - lo)
 
 
 def ink_masks(bgr: np.ndarray) -> dict[Color, np.ndarray]:
     """Red and blue ink masks (uint8 0/255) of a colour-balanced BGR image."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    h, s, v = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    inked = (s >= MIN_SATURATION) & (v >= MIN_VALUE)
-    red = inked & ((h <= RED_HUE) | (h >= 180 - RED_HUE))
-    blue = inked & (h >= BLUE_HUE[0]) & (h <= BLUE_HUE[1])
-    return {"red": red.astype(np.uint8) * 255, "blue": blue.astype(np.uint8) * 255}
+    low, high = (MIN_SATURATION, MIN_VALUE), (255, 255)
+    red = cv2.inRange(hsv, (0, *low), (RED_HUE, *high)) | cv2.inRange(
+        hsv, (180 - RED_HUE, *low), (179, *high)
+    )
+    blue = cv2.inRange(hsv, (BLUE_HUE[0], *low), (BLUE_HUE[1], *high))
+    return {"red": red, "blue": blue}
 
 
 # ------------------------------------------------------------------------------ shape
@@ -411,6 +436,8 @@ def find_seals(image: np.ndarray) -> list[FoundSeal]:
         mask &= paper_area
         # JPEG drop-outs inside a stroke: a 3x3 close; then group strokes near each other
         ink = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        if cv2.countNonZero(ink) < MIN_INK:
+            continue
         k = max(3, int(round(GROUP * ref)) | 1)
         strokes = _erase_rules(ink, ref, k)
         grouped = cv2.dilate(strokes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
@@ -426,7 +453,7 @@ def find_seals(image: np.ndarray) -> list[FoundSeal]:
                 continue
             sub = labels[y : y + bh, x : x + bw] == i
             ys, xs = _without_specks(strokes[y : y + bh, x : x + bw] & sub.astype(np.uint8) * 255)
-            if len(xs) < 40:
+            if len(xs) < MIN_INK:
                 continue
             got = _classify(ink, ys + y, xs + x, ref)
             if got is not None and on_paper(got[1], mask):
@@ -538,7 +565,7 @@ def _paper_test(balanced: np.ndarray):
     which also keeps the line and circle transforms fast. The test: the median brightness of
     the pixels around the shape that are not seal ink must be near the paper's."""
     gray = cv2.cvtColor(balanced, cv2.COLOR_BGR2GRAY)
-    paper = float(np.percentile(gray, 90))
+    paper = _percentile(_histogram(gray), 90)
     h, w = gray.shape
     low = cv2.resize(gray, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
     bright = (low >= MIN_PAPER * paper).astype(np.uint8) * 255
@@ -587,8 +614,16 @@ def _round_shape(ellipse) -> Shape:
 def _hough_rings(ink: np.ndarray, ref: float) -> list:
     """Circles proposed by OpenCV's gradient Hough transform, each refitted as an ellipse to
     the outer edge of its ring (directions where other strokes stick out are dropped)."""
+    # A ring lies within its ink: the transform looks only there. The band around it keeps
+    # the blur and the gradients as they are on the whole page, and offsets in whole cells of
+    # the accumulator (dp 1.5: steps of 3 px) keep its grid where it was.
+    x, y, w, h = cv2.boundingRect(ink)
+    if not w or not h:
+        return []
+    x0, y0 = max(0, x - HOUGH_BAND) // 3 * 3, max(0, y - HOUGH_BAND) // 3 * 3
+    x1, y1 = min(ink.shape[1], x + w + HOUGH_BAND), min(ink.shape[0], y + h + HOUGH_BAND)
     circles = cv2.HoughCircles(
-        cv2.GaussianBlur(ink, (5, 5), 0),
+        cv2.GaussianBlur(ink[y0:y1, x0:x1], (5, 5), 0),
         cv2.HOUGH_GRADIENT_ALT,
         dp=1.5,
         minDist=MIN_SIZE * ref / 2,
@@ -603,6 +638,7 @@ def _hough_rings(ink: np.ndarray, ref: float) -> list:
     angles = np.linspace(0, 2 * math.pi, 120, endpoint=False)
     radii = np.linspace(1.25, 0.85, 24)
     for cx, cy, r in circles[0][:MAX_HOUGH]:
+        cx, cy = cx + x0, cy + y0
         edge = []
         for a in angles:
             pts = np.stack([cx + np.cos(a) * radii * r, cy + np.sin(a) * radii * r], axis=1)

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pymupdf
 
@@ -69,7 +70,7 @@ def _render(page: pymupdf.Page, dpi: float, max_pixels: int, clip=None) -> np.nd
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False, clip=clip)
     buf = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
     rgb = buf[:, : pix.width * 3].reshape(pix.height, pix.width, 3)
-    return np.ascontiguousarray(rgb[:, :, ::-1])  # BGR
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 def _text_reader(read_text: bool, lang: str):

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from verifier.models import FIELD_NAMES, DocType
+from verifier.yamldata import load_yaml
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 PARSERS = frozenset(
@@ -83,7 +82,7 @@ def _compile(pattern: object, where: str) -> re.Pattern[str]:
 
 def _load_yaml(name: str, top: str) -> dict:
     path = TEMPLATE_DIR / name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get(top), dict):
         raise TemplateError(f"{path}: expected a mapping under '{top}'")
     return data[top]

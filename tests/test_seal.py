@@ -13,7 +13,7 @@ import pytest
 
 from checks import seal as seal_check
 from extractors.raster import RasterError
-from extractors.seal import find_seals, has_color
+from extractors.seal import _percentile, find_seals, has_color, ink_masks, remove_cast
 from extractors.seal_scan import pages_to_scan, scan_image, scan_pdf
 from verifier.inspect import INSPECTORS, inspect_document
 from verifier.intake import IntakeItem
@@ -136,6 +136,17 @@ def test_seal_crossed_by_a_signature_of_the_same_ink():
     pts = np.array([[380, 820], [450, 770], [520, 840], [600, 780], [700, 830]], np.int32)
     cv2.polylines(img, [pts], False, BLUE, 2, cv2.LINE_AA)
     cv2.line(img, (60, 860), (790, 860), BLUE, 1)
+    the_one(find_seals(img), truth, color="blue")
+
+
+def test_seal_crossed_by_a_signature_in_a_corner_far_from_other_ink():
+    """The circle transform looks only where the ink is: its boxes are still the page's."""
+    img = blank()
+    cv2.putText(img, "BLUE HEADING", (61, 47), cv2.FONT_HERSHEY_SIMPLEX, 1.0, BLUE, 2)
+    truth = ring_seal(img, (611, 983), color=BLUE)
+    pts = np.array([[491, 1003], [561, 953], [631, 1023], [711, 963], [811, 1013]], np.int32)
+    cv2.polylines(img, [pts], False, BLUE, 2, cv2.LINE_AA)
+    cv2.line(img, (60, 1043), (790, 1043), BLUE, 1)
     the_one(find_seals(img), truth, color="blue")
 
 
@@ -440,3 +451,44 @@ def test_a_drawn_seal_is_read_from_the_text_layer_without_ocr(monkeypatch):
     monkeypatch.setattr(seal_text, "read_seal_text", no_ocr)
     (seal,) = scan_pdf(seal_pdf(seal_page=0), read_text=True).seals
     assert seal.text == "SEAL"
+
+
+# --- the fast arithmetic is the plain arithmetic -------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 101, 5000])
+def test_percentile_from_a_histogram_is_numpys(n):
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        values = rng.integers(rng.integers(0, 200), 256, n).astype(np.uint8)
+        hist = np.bincount(values, minlength=256)
+        for q in (50, 90):
+            assert _percentile(hist, q) == pytest.approx(np.percentile(values, q), abs=1e-9)
+
+
+def test_colour_cast_is_divided_out_as_pixel_by_pixel():
+    img = blank()
+    ring_seal(img, (400, 700))
+    img = np.clip(img.astype(np.float32) * np.array([0.86, 0.97, 1.08]), 0, 255).astype(np.uint8)
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    bright = gray >= np.percentile(gray, 90)
+    paper = np.array([np.median(img[:, :, i][bright]) for i in range(3)], np.float32)
+    gain = paper.max() / np.maximum(paper, 1.0)
+    expected = np.clip(img.astype(np.float32) * gain, 0, 255).astype(np.uint8)
+    assert not np.array_equal(expected, img)
+    assert np.array_equal(remove_cast(img), expected)
+    white = blank()
+    assert remove_cast(white) is white  # white paper: nothing to divide
+
+
+def test_ink_masks_are_the_hue_saturation_and_value_rule():
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (120, 160, 3)).astype(np.uint8)
+    hsv = cv2.cvtColor(img, cv2.COLOR_BGR2HSV).astype(int)
+    h, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    inked = (sat >= 32) & (val >= 60)
+    masks = ink_masks(img)
+    assert np.array_equal(masks["red"] > 0, inked & ((h <= 12) | (h >= 168)))
+    assert np.array_equal(masks["blue"] > 0, inked & (h >= 96) & (h <= 132))
+    assert set(np.unique(masks["red"])) == {0, 255}
+
