@@ -41,6 +41,7 @@ from extractors.vin_reader import (
     check_digit_used,
     find_chassis_numbers,
     find_vins,
+    plausible_vin,
     read_vin,
 )
 from verifier.models import DocType
@@ -192,7 +193,8 @@ def _unconfirmed_join(reading: VinReading) -> bool:
 
 def stray_character_readings(text: str) -> list[VinReading]:
     """An OCR reading one character too long ("L6T3 1IMNK3PX355212"): every deletion whose
-    check digit, where the maker uses one (:func:`check_digit_used`), holds as read. About one
+    check digit holds as read, where the maker uses one (:func:`check_digit_used`) or its WMI
+    is a maker's (a Korean maker's exports validate: "KMHE9OXF67JF 240463"). About one
     deletion in eleven passes by chance, so these are only candidates, for the other
     documents to choose between (agreement)."""
     chars = _alnum_only(text)
@@ -201,7 +203,11 @@ def stray_character_readings(text: str) -> list[VinReading]:
     found: dict[str, VinReading] = {}
     for i in range(18):
         r = read_vin(chars[:i] + chars[i + 1 :], mandatory_check=False)
-        if r is not None and check_digit_used(r.vin) and r.check_digit_ok:
+        if (
+            r is not None
+            and r.check_digit_ok
+            and (check_digit_used(r.vin) or wmi.lookup(r.vin) is not None)
+        ):
             note = f"dropped stray {chars[i]} at {i + 1}"
             found.setdefault(
                 r.vin, replace(r, raw=text.strip(), corrections=(note, *r.corrections))
@@ -342,6 +348,27 @@ def _mend_identifier(text: str) -> tuple[str, list[str]]:
 # port code after its SCAC (HLCUSHA…, ONEYSHA…) has letters of other shapes there.
 _CARRIER_NUMBER = re.compile(r"([A-Z]{4})([0-9SOBZGI]{8,})")
 _DIGIT_SHAPES = str.maketrans("SOBZGI", "508261")
+
+
+def _uncaptioned_bl_number(pages: list[PageText], dtype: DocType, values: dict) -> None:
+    """A bill of lading's number with no caption read (nor value re-read under one): the one
+    word of a carrier's SCAC code and a serial of 8 digits or more ("HOEG2396474938"; a
+    container number has 7, ISO 6346)."""
+    if dtype != DocType.bill_of_lading or "document_number" in values:
+        return
+    found: dict[str, tuple] = {}
+    for page in pages:
+        for word in page.words:
+            text = word.text.strip(".,;:()")
+            if _CARRIER_NUMBER.fullmatch(text) and len(text) <= 16:
+                number, fixed = _carrier_number(text)
+                if number[4:].isdigit():
+                    found.setdefault(number, (word, page, fixed))
+    if len(found) == 1:
+        ((number, (word, page, fixed)),) = found.items()
+        values["document_number"] = Value(
+            number, page.number, word.box, word.conf, word.text, page.method, fixed, rank=(50,)
+        )
 
 
 def _carrier_number(ident: str) -> tuple[str, list[str]]:
@@ -762,6 +789,11 @@ def _candidates(
                         continue
                     # A caption recognised by its shape stands over its value (label_shape).
                     over = all(is_caption(w) for w in cell.words)
+                    if over and ci + 1 < len(row.cells):
+                        # ...unless it is in a table of label and value rows: the next label
+                        # is under it, and its value beside it.
+                        under = cell_below(rows, row, cell)
+                        over = under is not None and not _holds_label(under, templates)
                     beside = ci + 1 < len(row.cells) and not header and not over
                     nxt = row.cells[ci + 1] if beside else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
@@ -850,11 +882,13 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         notes.append(f"VIN joined from pieces unconfirmed: {values.pop('vin').raw!r}")
     _unlabelled(pages, dtype, values, ctx)
     _date_under_unread_label(pages, tpl.fields, values, ctx)
+    _validity_under_unread_labels(pages, tpl.fields, values, ctx)
     if reread is not None and "container_numbers" in stated_fields(dtype):
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
         _reread_unparsed(unparsed, values, reread, ctx, notes, labels)
+    _uncaptioned_bl_number(pages, dtype, values)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -1027,7 +1061,7 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     if current is None or current.method != "ocr" or current.box is None:
         return
     reading: VinReading = current.extra["reading"]
-    if reading.check_digit_ok or not check_digit_used(reading.vin):
+    if not check_digit_used(reading.vin) or (reading.check_digit_ok and plausible_vin(reading.vin)):
         return
     versions = reread(current.page, [current.box], "vin_variants")
     spelled: Counter[str] = Counter()
@@ -1039,7 +1073,11 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
         if val is None:
             continue
         spelled[val.value] += 1
-        ok = val.extra["reading"].check_digit_ok and check_digit_used(val.value)
+        ok = (
+            val.extra["reading"].check_digit_ok
+            and check_digit_used(val.value)
+            and plausible_vin(val.value)
+        )
         if len(whole) == 1 and ok:
             valid.setdefault(val.value, val)
     ranked = spelled.most_common()
@@ -1094,13 +1132,19 @@ class _Reread(NamedTuple):
 
 def _reread_each(jobs: list[_Reread], reread: Rereader):
     """Each job with the words read again in its crop, one Tesseract call per page and
-    purpose; only the words centred within the value's columns: the crop also catches its
-    label and the start of the next column ("Seller: Chongqing ... Ltd. Buy")."""
+    purpose; only the words centred within the value's columns and the crop's height: the
+    margin read around the crop also catches its label, the start of the next column
+    ("Seller: Chongqing ... Ltd. Buy") and the line under it (the buyer's name)."""
     for page, purpose in sorted({(j.page, j.purpose) for j in jobs}):
         mine = [j for j in jobs if (j.page, j.purpose) == (page, purpose)]
         for job, words in zip(mine, reread(page, [j.crop for j in mine], purpose), strict=True):
             x0, x1 = job.columns
-            yield job, [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
+            y0, y1 = job.crop[1], job.crop[3]
+            yield job, [
+                w
+                for w in words
+                if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1
+            ]
 
 
 def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -> None:
@@ -1139,6 +1183,8 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             continue
         if _alnum(str(parsed[0])) < 0.75 * _alnum(str(v.value)):
             continue  # a reading that lost characters ("Nagoya" → "Nae") is not a better one
+        if _letters_for_digits(v.value, parsed[0]):
+            continue  # nor one that reads digits as their look-alikes ("56813" → "S6813")
         notes.append(f"{name} re-read: {v.value!r} → {parsed[0]!r}")
         values[name] = Value(
             parsed[0],
@@ -1151,6 +1197,23 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             {**v.extra, **parsed[1]},
             v.rank,
         )
+
+
+_LETTER_LOOKALIKE = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+
+
+def _letters_for_digits(old, new) -> bool:
+    """Whether ``new`` is ``old`` with digits of a run of three or more read as the letters
+    they look like ("EXP/2024/56813" → "…/S6813"; "S0-COC" → "SO-COC" may be a correction)."""
+    if not (isinstance(old, str) and isinstance(new, str) and len(old) == len(new) != 0):
+        return False
+    in_run = [False] * len(old)
+    for m in re.finditer(r"\d{3,}", old):
+        in_run[m.start() : m.end()] = [True] * (m.end() - m.start())
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    return bool(changed) and all(
+        in_run[i] and _LETTER_LOOKALIKE.get(old[i]) == new[i].upper() for i in changed
+    )
 
 
 # How far right of a bare VIN label its value is looked for, in line heights (17
@@ -1317,6 +1380,43 @@ def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx
     whole = "\n".join(p.text for p in pages)
     if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 1:
         return
+    for when, label, cell, method in _dates_after_unread_labels(pages, templates, ctx)[:1]:
+        value = _cell_value(when, cell, method)
+        value.corrections = [f"label {label!r} unread: the document's only date"]
+        values[bare[0]] = value
+
+
+def _validity_under_unread_labels(pages: list[PageText], templates, values: dict, ctx) -> None:
+    """A licence's or certificate's two dates where neither label was read ("2EBM:" for
+    发证日期, "AMMAR:" for 有效截止日期): on a type whose only dates are its issue and expiry
+    dates, the two dates the document holds, each after a colon and characters no label
+    matches; the earlier is the issue date (a document expires after it is issued)."""
+    dated = {t.name for t in templates if t.name.endswith("_date")}
+    if (
+        dated != {"issue_date", "expiry_date"}
+        or dated & set(values)
+        or any(p.method != "ocr" for p in pages)
+    ):
+        return
+    whole = "\n".join(p.text for p in pages)
+    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 2:
+        return
+    found = _dates_after_unread_labels(pages, templates, ctx)
+    if len({when for when, *_ in found}) != 2:
+        return
+    for name, (when, label, cell, method) in zip(
+        ("issue_date", "expiry_date"), sorted(found, key=lambda f: f[0]), strict=False
+    ):
+        values[name] = _cell_value(when, cell, method)
+        values[name].corrections = [
+            f"label {label!r} unread: the {'earlier' if name == 'issue_date' else 'later'} "
+            "of the document's two dates"
+        ]
+
+
+def _dates_after_unread_labels(pages: list[PageText], templates, ctx) -> list[tuple]:
+    """(date, label as read, cell, method) of each cell "characters no label matches: a date"."""
+    out = []
     for page in pages:
         for row in build_rows(page):
             for cell in row.cells:
@@ -1325,10 +1425,8 @@ def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx
                     continue
                 found = normalize.find_dates(m["value"], day_first=ctx.get("day_first"))
                 if found and len(found[0][1]) >= len(m["value"].strip()) - 1:
-                    value = _cell_value(found[0][0], cell, page.method)
-                    value.corrections = [f"label {m['label']!r} unread: the document's only date"]
-                    values[bare[0]] = value
-                    return
+                    out.append((found[0][0], m["label"], cell, page.method))
+    return out
 
 
 _DESCRIPTION_STOP = frozenset(
@@ -1528,12 +1626,15 @@ def _colour(text: str) -> str | None:
     return None
 
 
+_LABEL_BEFORE = re.compile(r"^(?=[^:：]*[^\W\d_])[^:：]{1,14}[:：]\s*")
+
+
 def _self_naming(cells, wanted: set[str]):
     """Cells whose whole text can only be one field's value, when the document holds exactly
     one such value: a label too small or blurred to read does not lose the value beside it."""
     parsers = {
         "fuel_type": normalize.parse_fuel,
-        "transmission": normalize.parse_transmission,
+        "transmission": lambda t: normalize.parse_transmission(t, whole=True),
         "color": _colour,
         "engine_displacement_cc": lambda t: (
             normalize.parse_displacement(t)
@@ -1551,7 +1652,8 @@ def _self_naming(cells, wanted: set[str]):
             continue
         found = {}
         for cell, how in cells:
-            t = cell.text.strip()
+            # a label nobody could read, then its colon ("Bik: 5-speed manual", "WB BA: 5554 KM")
+            t = _LABEL_BEFORE.sub("", cell.text.strip())
             if not t or len(t) > 60 or len(t.split()) > 6:
                 continue
             value = parse(t)

@@ -559,15 +559,20 @@ _GEAR_FEATURES: list[tuple[str, str]] = [
     ),
 ]
 _GEAR_RES = [(name, re.compile(rf"(?<![a-z])(?:{alt})(?![a-z])")) for name, alt in _GEAR_FEATURES]
+# Words a gearbox's own cell may hold beside its kind ("7-speed automatic transmission").
+_GEAR_WORDS = re.compile(r"(?<![a-z])(?:transmission|gearbox|trans|gears?|speeds?|变速箱)(?![a-z])")
 
 
-def parse_transmission(text: str) -> str | None:
-    """Transmission: ``automatic``, ``manual``, ``cvt`` or ``dct``.
+def parse_transmission(text: str, *, whole: bool = False) -> str | None:
+    """Transmission: ``automatic``, ``manual``, ``cvt`` or ``dct``. With ``whole``, only
+    when the text says nothing else ("Sakura Auto Export K.K." names no gearbox).
 
     >>> parse_transmission('A/T'), parse_transmission('6MT'), parse_transmission('e-CVT')
     ('automatic', 'manual', 'cvt')
     >>> parse_transmission('DSG automatic'), parse_transmission('手动')
     ('dct', 'manual')
+    >>> parse_transmission('Sakura Auto Export'), parse_transmission('Sakura Auto', whole=True)
+    ('automatic', None)
     """
     value = _field(text)
     if value is None:
@@ -582,7 +587,7 @@ def parse_transmission(text: str) -> str | None:
         if pattern.search(rest):
             features.append(name)
             rest = pattern.sub(" ", rest)
-    if not features:
+    if not features or (whole and re.search(r"[^\W\d_]", _GEAR_WORDS.sub(" ", rest))):
         return None
     if features[0] in ("cvt", "dct"):
         # "CVT (automatic)", "7-speed DSG automatic": a CVT or DCT is an automatic

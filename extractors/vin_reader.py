@@ -116,7 +116,7 @@ def _digit_positions(vin: str) -> frozenset[int]:
     return frozenset(range(12, 17)) if vin[0] in "12345" else frozenset(range(13, 17))
 
 
-def _plausible(vin: str, required: bool = True) -> bool:
+def plausible_vin(vin: str, required: bool = True) -> bool:
     """A form a real VIN can have (beyond the alphabet): position 9 a digit or X (where the
     check digit is used; European makers often put a filler there), position 10 a model-year
     code, the last four digits."""
@@ -147,7 +147,7 @@ def _alternatives(
             # a substitution may only turn a digit into a letter where letters are allowed
             if any(i in digit_positions and not candidate[i].isdigit() for i in combo):
                 continue
-            if not _plausible(candidate) or vincheck.calc_check_digit(candidate) != candidate[8]:
+            if not plausible_vin(candidate) or vincheck.calc_check_digit(candidate) != candidate[8]:
                 continue
             hits.append((candidate, tuple(f"{vin[i]}→{candidate[i]} at {i + 1}" for i in combo)))
         allocated = [h for h in hits if wmi.lookup(h[0]) is not None]
@@ -251,7 +251,7 @@ def _read(
         score -= 0.4 if required else 0.1
     if joined != upper:
         score -= 0.1 if joined.lower() == joined else 0.15
-    if not _plausible(vin, required):
+    if not plausible_vin(vin, required):
         score -= 0.15
     return VinReading(
         vin=vin,
@@ -370,7 +370,7 @@ def _segment_candidates(
             if not whole and not (
                 reading.check_digit_ok
                 and not reading.corrections
-                and _plausible(reading.vin, reading.check_digit_required)
+                and plausible_vin(reading.vin, reading.check_digit_required)
             ):
                 continue
             found.append(reading)

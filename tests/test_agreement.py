@@ -152,6 +152,22 @@ def test_a_vin_read_with_a_stray_character_is_chosen_from_the_page_by_the_others
     assert photo.document.fields.vin != real
 
 
+def test_a_korean_vin_plate_read_with_a_stray_character_is_put_right_by_the_others():
+    # Hyundai's exports carry a check digit though Korea does not require one: the deletion
+    # that validates under a maker's WMI is a candidate too (here the plate's O)
+    real = "KMHE9XF67JF240463"
+    p = page((60, "VIN PLATE"), (100, 50, "VIN KMHE9OXF67JF 240463"), method="ocr")
+    ex = extract([p], DocType.vin_verification)
+    assert [c.value for c in ex.vin_candidates] == [real]
+    photo = _doc("plate.jpg", "ocr", 0.9)
+    photo.document.type = DocType.vin_verification
+    photo.vin_candidates = ex.vin_candidates
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo]
+    agree_on_vin(results)
+    assert photo.document.fields.vin == real
+    assert photo.document.sources["vin"].corrections[0] == "dropped stray O at 6"
+
+
 def test_names_misread_in_a_letter_of_the_same_shape_are_put_right():
     for read, real in [("Chongging Mingyuan Automobile Export Co., Ltd.",
                         "Chongqing Mingyuan Automobile Export Co., Ltd."),

@@ -860,3 +860,130 @@ def test_a_round_letter_read_as_at_sign_is_what_the_check_digit_confirms():
     # no check digit to confirm it (a Korean maker's): not guessed
     p = page((60, "BILL OF LADING"), (100, 50, "VIN: KMH@W22F3KZ081257"), method="ocr")
     assert "vin" not in extract([p], DocType.bill_of_lading).values
+
+
+def _captions_by_shape(p, texts):
+    """``p`` with the words of the cells ``texts`` as captions label_shape recognised."""
+    from dataclasses import replace
+
+    from extractors.label_shape import CAPTION_LINE_KEY
+
+    out, n = [], 0
+    for w in p.words:
+        if any(w.text in t.split() for t in texts):
+            w = replace(w, line_key=(CAPTION_LINE_KEY, n, 0))
+            n += 1
+        out.append(w)
+    return replace(p, words=out)
+
+
+def test_a_caption_recognised_by_shape_in_a_table_of_rows_has_its_value_beside_it():
+    # label | value rows: the next label is under the caption, so its value is beside it
+    p = page((60, "SALES CONTRACT"), (100, 50, "Colour"), (100, 260, "Peart White"),
+             (115, 50, "Odometer"), (115, 260, "40 573 km"), method="ocr")
+    got, ex = _values([_captions_by_shape(p, ["Colour"])], DocType.purchase_contract)
+    assert got["color"] == "pearl white"
+    assert ex.values["color"].corrections == ["peart → pearl"]
+    # a grid of captions over values: the caption's neighbour is another caption, not its value
+    grid = page((60, "SALES CONTRACT"), (100, 50, "Colour"), (100, 260, "Whlte Red"),
+                (115, 50, "Black"), (115, 260, "xx"), method="ocr")
+    got, _ = _values([_captions_by_shape(grid, ["Colour"])], DocType.purchase_contract)
+    assert got.get("color") == "black"
+
+
+@pytest.mark.parametrize(("cell", "gear"), [
+    ("Sakura Auto Export K.K.", None),  # a company's "Auto" names no gearbox
+    ("arrival at the port of discharge.", None),
+    ("Bik: 5-speed manual", "manual"),  # a caption nobody could read, then the value
+    ("38M: DCT", "dct"),
+    ("7-speed automatic transmission", "automatic"),
+])
+def test_only_a_cell_that_says_nothing_else_names_the_transmission(cell, gear):
+    p = page((60, "SALES CONTRACT"), (100, 50, "Brand: Honda"), (120, 300, cell), method="ocr")
+    assert _values([p], DocType.purchase_contract)[0].get("transmission") == gear
+
+
+def test_a_re_read_keeps_the_words_of_its_own_line():
+    from extractors.page import Word
+
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Seller: sake Ao pot"),
+             (130, 50, "Buyer: Olena Kovalenko"), conf=0.5, method="ocr")
+
+    def reread(page_number, boxes, purpose):
+        out = []
+        for x0, y0, _x1, y1 in boxes:
+            # Tesseract reads past the crop's edge: the line under it comes too
+            below = y1 + 6
+            out.append([Word("Sakura", (x0 + 4, y0, x0 + 40, y1), 0.9),
+                        Word("Auto", (x0 + 44, y0, x0 + 70, y1), 0.9),
+                        Word("K.K.", (x0 + 74, y0, x0 + 96, y1), 0.9),
+                        Word("Ctena", (x0 + 4, below, x0 + 34, below + 12), 0.9)])
+        return out
+
+    got = extract([p], DocType.purchase_contract, reread=reread).values
+    assert got["seller"].value == "Sakura Auto K.K."
+
+
+@pytest.mark.parametrize(("reread", "kept"), [
+    ("EXP/2024/S6813", "EXP/2024/56813"),  # a digit of a number read as its look-alike
+    ("SO-COC-25-47003", "SO-COC-25-47003"),  # a lone 0 after a letter may well be an O
+])
+def test_a_re_read_that_turns_digits_into_letters_is_no_better(reread, kept):
+    from extractors.page import Word
+
+    first = kept.replace("SO-", "S0-") if reread.startswith("SO") else kept
+    p = page((60, "CERTIFICATE OF CONFORMITY"), (100, 50, f"Certificate No.: {first}"),
+             conf=0.5, method="ocr")
+
+    def rereader(page_number, boxes, purpose):
+        return [[Word(reread, (boxes[0][0] + 100, 100, boxes[0][2] - 10, 112), 0.95)]
+                for _ in boxes]
+
+    got = extract([p], DocType.compliance_certificate, reread=rereader).values
+    assert got["document_number"].value == kept
+
+
+def test_a_bill_of_ladings_number_without_its_caption():
+    # the caption "B/L No." too small to read: the carrier's SCAC code and a serial name it
+    rows = [(60, 200, "Bill of Lading"), (100, 50, "HOEG2396474938"), (100, 300, "KOBE MOTORS"),
+            (130, 50, "CMAU7790236 / 776852"), (160, 50, "VIN: JTHJH9VC3KK585537")]
+    got, ex = _values([page(*rows, method="ocr")], DocType.bill_of_lading)
+    assert got["document_number"] == "HOEG2396474938"  # not the container (7 digits)
+    assert ex.values["document_number"].raw == "HOEG2396474938"
+    # a serial letter read for its digit is mended, and said so
+    got, ex = _values([page(*[(100, 50, "HOEG23964749S8") if r[1:] == (50, "HOEG2396474938")
+                              else r for r in rows], method="ocr")], DocType.bill_of_lading)
+    assert got["document_number"] == "HOEG2396474958"
+    assert "S→5 at 13" in ex.values["document_number"].corrections
+    # two such numbers: which one is the B/L's is not guessed; nor on another type
+    two = page(*rows, (190, 50, "COSU1733274256"), method="ocr")
+    assert "document_number" not in _values([two], DocType.bill_of_lading)[0]
+    other = page((60, 200, "EXPORT LICENCE"), (100, 50, "HOEG2396474938"), method="ocr")
+    assert "document_number" not in _values([other], DocType.export_license)[0]
+
+
+def test_a_licences_two_dates_under_unread_chinese_labels():
+    # 发证日期 and 有效截止日期 as English OCR reads them: the earlier date is the issue date
+    rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "AMMAR: 2025/08/03"),
+            (115, 50, "2EBM: 2025/05/05"), (130, 50, "Exporter: Ningbo Motors Co., Ltd.")]
+    got, ex = _values([page(*rows, method="ocr")], DocType.export_license)
+    assert got["issue_date"] == dt.date(2025, 5, 5)
+    assert got["expiry_date"] == dt.date(2025, 8, 3)
+    assert "earlier" in ex.values["issue_date"].corrections[0]
+    # a third date, or one label read: no guessing
+    third = page(*rows, (145, 50, "Contract: 2025/04/01"), method="ocr")
+    assert not {"issue_date", "expiry_date"} & set(_values([third], DocType.export_license)[0])
+    one = page(*rows[:2], (115, 50, "Issue Date: 2025/05/05"), method="ocr")
+    got, _ = _values([one], DocType.export_license)
+    assert got["issue_date"] == dt.date(2025, 5, 5) and "expiry_date" not in got
+    # a type with other dates (a registration's first registration): not guessed either
+    reg = page((60, "VEHICLE REGISTRATION CERTIFICATE"), *rows[1:3], method="ocr")
+    assert not {"issue_date", "first_registration_date"} & set(
+        _values([reg], DocType.registration_certificate)[0]
+    )
+
+
+def test_an_export_licences_only_country_is_the_destination():
+    p = page((60, 200, "EXPORT LICENCE"), (100, 50, "89 Country: United Arab Emirates"),
+             method="ocr")
+    assert _values([p], DocType.export_license)[0]["destination_country"] == "United Arab Emirates"
