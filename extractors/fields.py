@@ -1361,7 +1361,7 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
 # certificate's, an inspection's); where a type states others, an unread label could be any.
 _DOCUMENT_DATES = frozenset({"issue_date", "inspection_date"})
 # "tH ABM: 7 May 2024": a Chinese label (日期) as English OCR reads it, then a colon.
-_UNREAD_LABEL = re.compile(r"(?P<label>[^:：]{1,10}?)\s*[:：]\s*(?P<value>.+)")
+_UNREAD_LABEL = re.compile(r"(?P<label>[^:：]{1,14}?)\s*[:：]\s*(?P<value>.+)")
 
 
 def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx) -> None:
@@ -1402,7 +1402,7 @@ def _validity_under_unread_labels(pages: list[PageText], templates, values: dict
     if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 2:
         return
     found = _dates_after_unread_labels(pages, templates, ctx)
-    if len({when for when, *_ in found}) != 2:
+    if len(found) != 2 or found[0][0] == found[1][0]:
         return
     for name, (when, label, cell, method) in zip(
         ("issue_date", "expiry_date"), sorted(found, key=lambda f: f[0]), strict=False
@@ -1626,9 +1626,6 @@ def _colour(text: str) -> str | None:
     return None
 
 
-_LABEL_BEFORE = re.compile(r"^(?=[^:：]*[^\W\d_])[^:：]{1,14}[:：]\s*")
-
-
 def _self_naming(cells, wanted: set[str]):
     """Cells whose whole text can only be one field's value, when the document holds exactly
     one such value: a label too small or blurred to read does not lose the value beside it."""
@@ -1652,8 +1649,11 @@ def _self_naming(cells, wanted: set[str]):
             continue
         found = {}
         for cell, how in cells:
+            t = cell.text.strip()
             # a label nobody could read, then its colon ("Bik: 5-speed manual", "WB BA: 5554 KM")
-            t = _LABEL_BEFORE.sub("", cell.text.strip())
+            m = _UNREAD_LABEL.fullmatch(t)
+            if m and re.search(r"[^\W\d_]", m["label"]):
+                t = m["value"]
             if not t or len(t) > 60 or len(t.split()) > 6:
                 continue
             value = parse(t)

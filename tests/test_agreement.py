@@ -98,11 +98,29 @@ def test_a_party_is_checked_against_the_names_it_bears_on_other_documents():
     agree_on_text(results)
     assert results[3].document.fields.shipper == seller
     assert "O→Q at 6" in results[3].document.sources["shipper"].corrections
-    # one other document is no consensus
-    results = [_doc("contract.pdf", seller=seller),
+    # one other document read by OCR too is no consensus
+    results = [_doc("contract.jpg", "ocr", 0.9, seller=seller),
                _doc("bl.jpg", "ocr", 0.8, shipper="CHONGOING MINGYUAN AUTOMOBILE EXPORT CO., LTD.")]
     agree_on_text(results)
     assert results[1].document.fields.shipper.startswith("CHONGOING")
+
+
+def test_a_text_layer_outweighs_scans_that_misread_the_same_font():
+    # the contract's text layer says ET5; the licence, B/L and registration scans all read
+    # the font's 5 as S: no OCR in a text layer, so it wins however many scans disagree
+    results = [_doc("contract.pdf", model="ET5")] + [
+        _doc(f"scan{i}.pdf", "ocr", 0.93, model="ETS") for i in range(4)
+    ]
+    agree_on_text(results)
+    for r in results[1:]:
+        assert r.document.fields.model == "ET5"
+        assert r.document.sources["model"].corrections[0] == "S→5 at 3"
+        assert r.document.sources["model"].corrections[1].endswith("other documents state ET5")
+    # a text layer stating the scans' reading too: nothing is decided
+    results = [_doc("contract.pdf", model="ET5"), _doc("licence.pdf", model="ETS"),
+               _doc("scan.pdf", "ocr", 0.93, model="ETS")]
+    agree_on_text(results)
+    assert results[2].document.fields.model == "ETS"
 
 
 def test_a_different_name_is_not_a_misreading():

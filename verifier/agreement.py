@@ -265,22 +265,32 @@ PARTY_FIELDS = ("seller", "buyer", "consignee", "exporter", "shipper", "owner")
 
 
 def agree_on_text(results: list[ReadResult], names=SHARED_TEXT_FIELDS) -> None:
-    """Correct an OCR value that differs from what at least two other documents state only
-    in characters OCR confuses; each change is recorded beside the raw text."""
+    """Correct an OCR value that differs only in characters OCR confuses from what at least
+    two other documents state, or from what a text layer states (no OCR there: "ET5" on the
+    contract's text layer beats "ETS" on five scans, which all misread the same font); each
+    change is recorded beside the raw text."""
     for name in names:
         pool = PARTY_FIELDS if name in PARTY_FIELDS else (name,)
         stated: Counter[str] = Counter()  # documents stating each name
         written: dict[str, str] = {}  # how the others write it, case and all
+        exact: set[str] = set()  # names a text layer states
         for r in results:
-            values = {str(v) for f in pool if (v := getattr(r.document.fields, f))}
-            for value in values:
+            values = {(str(v), f) for f in pool if (v := getattr(r.document.fields, f))}
+            for value in {v for v, _ in values}:
                 stated[value.upper()] += 1
                 written.setdefault(value.upper(), value)
+            for value, f in values:
+                source = r.document.sources.get(f)
+                if source is not None and source.method == "text_layer":
+                    exact.add(value.upper())
+                    written[value.upper()] = value
         for result in results:
-            _agree_one(result, name, stated, written)
+            _agree_one(result, name, stated, written, exact)
 
 
-def _agree_one(result: ReadResult, name: str, stated: Counter, written: dict[str, str]) -> None:
+def _agree_one(
+    result: ReadResult, name: str, stated: Counter, written: dict[str, str], exact: set[str]
+) -> None:
     doc = result.document
     value = getattr(doc.fields, name)
     source = doc.sources.get(name)
@@ -290,8 +300,9 @@ def _agree_one(result: ReadResult, name: str, stated: Counter, written: dict[str
     others = stated.copy()
     others[key] -= 1
     for consensus, support in others.most_common():
-        if support < max(2, others[key] + 1):
-            return
+        printed = consensus in exact and key not in exact
+        if support < max(2, others[key] + 1) and not printed:
+            continue
         diffs = _look_alike_positions(key, consensus)
         if diffs:
             break
