@@ -27,6 +27,29 @@ def test_an_ocr_misread_vin_is_put_right_by_the_other_documents():
     assert plate.sources["vin"].agreement == 2
 
 
+def test_a_text_layers_vin_outweighs_scans_that_misread_the_same_font():
+    # the contract's text layer: KMHR5…; every scan and photo read the font's 5 as S
+    real, misread = "KMHR5NHT1PT786092", "KMHRSNHT1PT786092"
+    results = [_doc("contract.pdf", vin=real)] + [
+        _doc(f"scan{i}.jpg", "ocr", 0.96, vin=misread) for i in range(4)
+    ]
+    agree_on_vin(results)
+    for r in results[1:]:
+        assert r.document.fields.vin == real
+        assert "S→5 at 5" in r.document.sources["vin"].corrections
+    # one text layer puts right only letters read for the digits they look like; other
+    # confusions (a T read as 7) wait for two documents, as without a text layer
+    other = "KMHR5NH71PT786092"
+    results = [_doc("contract.pdf", vin=real), _doc("plate.jpg", "ocr", 0.5, vin=other)]
+    agree_on_vin(results)
+    assert results[1].document.fields.vin == other
+    # text layers that disagree among themselves decide nothing
+    results = [_doc("contract.pdf", vin=real), _doc("licence.pdf", vin=misread),
+               _doc("plate.jpg", "ocr", 0.96, vin=misread)]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == misread
+
+
 def test_a_cloned_vin_one_serial_digit_apart_is_never_corrected():
     clone = REAL[:-1] + "8"
     results = [_doc("a.pdf", vin=REAL), _doc("b.pdf", vin=REAL),

@@ -180,9 +180,19 @@ def _adopt_candidate(result: ReadResult, stated: Counter) -> None:
 
 
 def agree_on_vin(results: list[ReadResult]) -> None:
+    """Correct an OCR VIN by what the other documents state: at least two of them, more than
+    state it as read; or the one VIN the text layers state (no OCR there: the scans and photos
+    of one transaction all misread the same font's 5 as S)."""
     stated = Counter(r.document.fields.vin for r in results if r.document.fields.vin)
     if not stated:
         return
+    printed = {
+        r.document.fields.vin
+        for r in results
+        if r.document.fields.vin
+        and (s := r.document.sources.get("vin")) is not None
+        and s.method == "text_layer"
+    }
     for result in results:
         doc = result.document
         current = doc.fields.vin
@@ -195,13 +205,30 @@ def agree_on_vin(results: list[ReadResult]) -> None:
         others = stated.copy()
         others[current] -= 1
         consensus, support = max(others.items(), key=lambda kv: kv[1], default=(None, 0))
-        if consensus is None or consensus == current or support < max(2, others[current] + 1):
+        by_text = len(printed) == 1 and current not in printed
+        if by_text:
+            consensus, support = next(iter(printed)), others[next(iter(printed))]
+        elif consensus is None or consensus == current or support < max(2, others[current] + 1):
             continue
         valid_as_read = vin_check.check_digit_ok(current) is True
         mandatory = vin_check.check_digit_required(current)
         sure = source.confidence >= CONFIDENT and not source.corrections
         own = next((c for c in result.vin_candidates if c.value == consensus), None)
-        if own is not None and not (sure and valid_as_read):
+        if by_text and support < max(2, others[current] + 1):
+            # One text layer against the scans: only a letter for the digit it looks like.
+            diffs = _confusions(current, consensus, MAX_CONFUSIONS)
+            if not (diffs and _shape_only(diffs)):
+                continue
+            note = (
+                f"read as {current}; a text layer states {consensus}, which differs only in "
+                "letters read for the digits they look like"
+            )
+            corrections, raw, conf = (
+                [*source.corrections, *diffs, note],
+                source.raw,
+                source.confidence,
+            )
+        elif own is not None and not (sure and valid_as_read):
             note = f"chose this reading over {current}: {support} other documents state it"
             corrections, raw, conf = [*own.corrections, note], own.raw, own.confidence
         else:
