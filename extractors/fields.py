@@ -789,11 +789,11 @@ def _candidates(
                         continue
                     # A caption recognised by its shape stands over its value (label_shape).
                     over = all(is_caption(w) for w in cell.words)
+                    below = cell_below(rows, row, cell)
                     if over and ci + 1 < len(row.cells):
                         # ...unless it is in a table of label and value rows: the next label
                         # is under it, and its value beside it.
-                        under = cell_below(rows, row, cell)
-                        over = under is not None and not _holds_label(under, templates)
+                        over = below is not None and not _holds_label(below, templates)
                     beside = ci + 1 < len(row.cells) and not header and not over
                     nxt = row.cells[ci + 1] if beside else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
@@ -802,7 +802,6 @@ def _candidates(
                     if nxt is not None and not _holds_label(nxt, templates):
                         src = _value_from(nxt.words, nxt.text, page.number, page.method)
                         yield hit, nxt.text, src
-                    below = cell_below(rows, row, cell)
                     if below is not None and header:
                         below = _in_column(below, row, ci)
                     if below is not None and not _holds_label(below, templates):
@@ -1052,8 +1051,9 @@ VIN_VARIANT_VOTES = 2
 
 
 def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
-    """A VIN whose maker uses the check digit, read so that it fails: its region read again
-    as several versions of itself (preprocess.line_variants). A VIN that at least
+    """A VIN whose maker uses the check digit, read so that it fails or so that it cannot be
+    a VIN as read (:func:`plausible_vin`): its region read again as several versions of itself
+    (preprocess.line_variants). A VIN that at least
     VIN_VARIANT_VOTES versions spell as one word of 17 characters (no window picked out of a
     longer reading), with a check digit its maker uses holding, and more versions than spell any
     other such VIN, is taken; the check digit alone would pass one wrong reading in eleven."""
@@ -1199,9 +1199,6 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         )
 
 
-_LETTER_LOOKALIKE = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
-
-
 def _letters_for_digits(old, new) -> bool:
     """Whether ``new`` is ``old`` with digits of a run of three or more read as the letters
     they look like ("EXP/2024/56813" → "…/S6813"; "S0-COC" → "SO-COC" may be a correction)."""
@@ -1212,7 +1209,7 @@ def _letters_for_digits(old, new) -> bool:
         in_run[m.start() : m.end()] = [True] * (m.end() - m.start())
     changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
     return bool(changed) and all(
-        in_run[i] and _LETTER_LOOKALIKE.get(old[i]) == new[i].upper() for i in changed
+        in_run[i] and new[i].upper().translate(_DIGIT_SHAPES) == old[i] for i in changed
     )
 
 

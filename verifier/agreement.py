@@ -207,14 +207,16 @@ def agree_on_vin(results: list[ReadResult]) -> None:
         consensus, support = max(others.items(), key=lambda kv: kv[1], default=(None, 0))
         by_text = len(printed) == 1 and current not in printed
         if by_text:
-            consensus, support = next(iter(printed)), others[next(iter(printed))]
-        elif consensus is None or consensus == current or support < max(2, others[current] + 1):
+            (consensus,) = printed
+            support = others[consensus]
+        enough = consensus not in (None, current) and support >= max(2, others[current] + 1)
+        if not (enough or by_text):
             continue
         valid_as_read = vin_check.check_digit_ok(current) is True
         mandatory = vin_check.check_digit_required(current)
         sure = source.confidence >= CONFIDENT and not source.corrections
         own = next((c for c in result.vin_candidates if c.value == consensus), None)
-        if by_text and support < max(2, others[current] + 1):
+        if not enough:
             # One text layer against the scans: only a letter for the digit it looks like.
             diffs = _confusions(current, consensus, MAX_CONFUSIONS)
             if not (diffs and _shape_only(diffs)):
