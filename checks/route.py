@@ -143,6 +143,23 @@ def nearest_country_name(text: str, *, min_similarity: float = 0.7, margin: floa
     return spelled if best >= min_similarity and best - rival >= margin else None
 
 
+def country_named(text: str) -> str | None:
+    """The country a text names and nothing else ("South Africa", "South Alrica" for it as
+    :func:`nearest_country_name` mends it); None for anything more or less than one name.
+
+    >>> country_named('South Africa'), country_named('South Alrica'), country_named('Kobe')
+    ('South Africa', 'South Africa', None)
+    """
+    words = _words(text or "")
+    exact = dict(_country_names()).get(words)
+    return exact or (nearest_country_name(text) if words else None)
+
+
+def port_named(text: str) -> bool:
+    """Whether a text is one known port's name and nothing else ("Guangzhou", "Jebel Ali")."""
+    return bool(text) and _words(text) in _ports()
+
+
 def port_countries(text: str | None) -> set[str] | None:
     """The countries a stated port of discharge can lie in; None when it cannot be placed
     (unknown port, or a text naming a country the port is not in)."""

@@ -21,7 +21,13 @@ from rapidfuzz.distance import Levenshtein
 
 from checks import container as container_check
 from checks import wmi
-from checks.route import country_code, nearest_country_name
+from checks.route import (
+    country_code,
+    country_named,
+    nearest_country_name,
+    port_countries,
+    port_named,
+)
 from checks.vin import compact_chassis_number, is_chassis_number
 from extractors import normalize
 from extractors.label_repair import match_label, repair_labels
@@ -1350,8 +1356,21 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
         for c, how in cells
         if not any(p == c.page and boxes_overlap(b, c.box) for p, b in taken)
     ]
-    for name, value, cell, how in _self_naming(free, allowed - set(values)):
+    by_shape = doctype_templates()[dtype].by_shape
+    for name, value, cell, how in _self_naming(free, allowed - set(values), by_shape):
         values[name] = _cell_value(value, cell, how)
+        if name in by_shape:
+            values[name].corrections = [f"caption unread: the one {name} its shape allows"]
+    # A car does not go where it is loaded: a country that is the loading port's was read
+    # from somewhere else on the page (an address), not from the destination's cell.
+    found, port = values.get("destination_country"), values.get("port_of_loading")
+    if (
+        found
+        and port
+        and "destination_country" in by_shape
+        and country_code(found.value) in (port_countries(port.value) or ())
+    ):
+        del values["destination_country"]
 
 
 # The date fields of the types whose only date is the document's own (a contract's, a
@@ -1379,50 +1398,78 @@ def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx
         return
     for when, label, cell, method in _dates_after_unread_labels(pages, templates, ctx)[:1]:
         value = _cell_value(when, cell, method)
-        value.corrections = [f"label {label!r} unread: the document's only date"]
+        value.corrections = [
+            f"{f'label {label!r}' if label else 'caption'} unread: the document's only date"
+        ]
         values[bare[0]] = value
 
 
 def _validity_under_unread_labels(pages: list[PageText], templates, values: dict, ctx) -> None:
-    """A licence's or certificate's two dates where neither label was read ("2EBM:" for
+    """A licence's or certificate's two dates where their labels were not read ("2EBM:" for
     发证日期, "AMMAR:" for 有效截止日期): on a type whose only dates are its issue and expiry
     dates, the two dates the document holds, each after a colon and characters no label
-    matches; the earlier is the issue date (a document expires after it is issued)."""
-    dated = {t.name for t in templates if t.name.endswith("_date")}
+    matches, or alone under a caption not read; the earlier is the issue date (a document
+    expires after it is issued). Where one of them was read under its label, the other date
+    is the missing one if it falls on the right side of it."""
+    dated = {"issue_date", "expiry_date"}
     if (
-        dated != {"issue_date", "expiry_date"}
-        or dated & set(values)
+        {t.name for t in templates if t.name.endswith("_date")} != dated
+        or dated <= set(values)
         or any(p.method != "ocr" for p in pages)
     ):
         return
     whole = "\n".join(p.text for p in pages)
     if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 2:
         return
-    found = _dates_after_unread_labels(pages, templates, ctx)
-    if len(found) != 2 or found[0][0] == found[1][0]:
+    known = {values[name].value for name in dated & set(values)}
+    found = [f for f in _dates_after_unread_labels(pages, templates, ctx) if f[0] not in known]
+    if len(found) != 2 - len(known) or len({f[0] for f in found} | known) != 2:
         return
-    for name, (when, label, cell, method) in zip(
-        ("issue_date", "expiry_date"), sorted(found, key=lambda f: f[0]), strict=False
-    ):
-        values[name] = _cell_value(when, cell, method)
-        values[name].corrections = [
-            f"label {label!r} unread: the {'earlier' if name == 'issue_date' else 'later'} "
-            "of the document's two dates"
+    guessed = {}
+    for when, label, cell, method in found:
+        earlier = when < max(known | {f[0] for f in found})
+        name = "issue_date" if earlier else "expiry_date"
+        if name in values:
+            return  # the date read under its label is on the wrong side: guess nothing
+        guessed[name] = _cell_value(when, cell, method)
+        guessed[name].corrections = [
+            f"{f'label {label!r}' if label else 'caption'} unread: the "
+            f"{'earlier' if earlier else 'later'} of the document's two dates"
         ]
+    # A document prints its issue date before its expiry; dates whose order on the page says
+    # otherwise were misread ("18.02.2025" over "19.08.2023" for 2023-02-18 and 2023-05-19).
+    both = {**values, **guessed}
+    if _printed_before(both["expiry_date"], both["issue_date"]):
+        return
+    values.update(guessed)
+
+
+def _printed_before(a: Value, b: Value) -> bool:
+    """Whether ``a`` comes before ``b`` in reading order: an earlier page, a line above, or
+    the same line further left."""
+    if a.page != b.page or a.box is None or b.box is None:
+        return a.page < b.page
+    line = min(a.box[3] - a.box[1], b.box[3] - b.box[1]) / 2
+    if abs(a.box[1] - b.box[1]) > line:
+        return a.box[1] < b.box[1]
+    return a.box[0] < b.box[0]
 
 
 def _dates_after_unread_labels(pages: list[PageText], templates, ctx) -> list[tuple]:
-    """(date, label as read, cell, method) of each cell "characters no label matches: a date"."""
+    """(date, label as read, cell, method) of each cell "characters no label matches: a date"
+    or holding a date alone (label "": its caption above was not read)."""
     out = []
     for page in pages:
         for row in build_rows(page):
             for cell in row.cells:
+                # or a cell that is a date alone, under a caption not read
                 m = _UNREAD_LABEL.fullmatch(cell.text.strip())
-                if m is None or _label_hits(m["label"], templates):
+                label, text = (m["label"], m["value"]) if m else ("", cell.text)
+                if label and _label_hits(label, templates):
                     continue
-                found = normalize.find_dates(m["value"], day_first=ctx.get("day_first"))
-                if found and len(found[0][1]) >= len(m["value"].strip()) - 1:
-                    out.append((found[0][0], m["label"], cell, page.method))
+                found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+                if found and len(found[0][1]) >= len(text.strip()) - 1:
+                    out.append((found[0][0], label, cell, page.method))
     return out
 
 
@@ -1623,10 +1670,28 @@ def _colour(text: str) -> str | None:
     return None
 
 
-def _self_naming(cells, wanted: set[str]):
+_DOCUMENT_NUMBER = re.compile(r"(?=(?:\D*\d){4})(?=.*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+){1,4}")
+
+
+def _document_number(text: str) -> str | None:
+    """A number of letter and digit groups ("24-AB-496411", "MC-25-448285"), not a date."""
+    text = text.strip(" .:;,")
+    if len(text) > 24 or not _DOCUMENT_NUMBER.fullmatch(text) or normalize.find_dates(text):
+        return None
+    return text
+
+
+def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()):
     """Cells whose whole text can only be one field's value, when the document holds exactly
-    one such value: a label too small or blurred to read does not lose the value beside it."""
-    parsers = {
+    one such value: a label too small or blurred to read does not lose the value beside it.
+    The fields of ``by_shape`` (doctypes.yaml) are named so only on types that list them."""
+    shaped = {
+        "document_number": _document_number,
+        "destination_country": country_named,
+        "port_of_loading": lambda t: t.strip() if port_named(t) else None,
+    }
+    parsers = {name: parse for name, parse in shaped.items() if name in by_shape}
+    parsers |= {
         "fuel_type": normalize.parse_fuel,
         "transmission": lambda t: normalize.parse_transmission(t, whole=True),
         "color": _colour,

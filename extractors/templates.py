@@ -49,6 +49,12 @@ UNLABELLED_FIELDS = frozenset(
 )
 
 
+# Fields whose value can name itself once its caption is unread (fields._self_naming), on the
+# types whose `by_shape` lists them: a type with a second identifier or a second country in
+# its usual layout must not guess between them.
+SHAPE_FIELDS = frozenset({"document_number", "destination_country", "port_of_loading"})
+
+
 class TemplateError(ValueError):
     """A template file is malformed; the message names the file and the entry."""
 
@@ -66,6 +72,7 @@ class DocTypeTemplate:
     titles: tuple[re.Pattern[str], ...]
     keywords: tuple[re.Pattern[str], ...]
     fields: tuple[FieldTemplate, ...]
+    by_shape: frozenset[str] = frozenset()
 
 
 def _compile(pattern: object, where: str) -> re.Pattern[str]:
@@ -138,11 +145,16 @@ def doctype_templates() -> dict[DocType, DocTypeTemplate]:
         unknown = set(extra) - {f for f in spec.get("fields") or ()}
         if unknown:
             raise TemplateError(f"{where}: labels for fields it does not list: {sorted(unknown)}")
+        by_shape = frozenset(spec.get("by_shape") or ())
+        if not by_shape <= SHAPE_FIELDS & set(spec.get("fields") or ()):
+            raise TemplateError(
+                f"{where}: by_shape may name only fields it lists among {sorted(SHAPE_FIELDS)}"
+            )
         titles = tuple(_compile(p, f"{where}: title") for p in spec.get("titles") or ())
         keywords = tuple(_compile(p, f"{where}: keyword") for p in spec.get("keywords") or ())
         if not titles:
             raise TemplateError(f"{where}: needs at least one title pattern")
-        out[dtype] = DocTypeTemplate(dtype, titles, keywords, tuple(fields))
+        out[dtype] = DocTypeTemplate(dtype, titles, keywords, tuple(fields), by_shape)
     return out
 
 

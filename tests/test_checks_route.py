@@ -73,3 +73,27 @@ def test_port_tables_are_well_formed():
     ports = route._ports()
     assert len({c for cs in ports.values() for c in cs}) > 50
     assert route.port_countries("NGLOS") == {"NG"}
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(route).failed == 0
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("South Africa", "South Africa"), ("UNITED ARAB EMIRATES", "United Arab Emirates"),
+    ("Onited Acab Emirates", "United Arab Emirates"),
+    # more or less than one country's name
+    ("Durban, South Africa", None), ("Kobe", None), ("1 unit", None), ("", None),
+])
+def test_a_cell_naming_one_country(text, country):
+    assert route.country_named(text) == country
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Guangzhou", True), ("Jebel Ali", True), ("NGLOS", True),
+    ("Guangzhou, China", False), ("Tianjin Hengda Vehicle Export", False), ("", False),
+])
+def test_a_cell_naming_one_port(text, named):
+    assert route.port_named(text) is named

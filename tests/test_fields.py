@@ -964,18 +964,15 @@ def test_a_bill_of_ladings_number_without_its_caption():
 
 def test_a_licences_two_dates_under_unread_chinese_labels():
     # 发证日期 and 有效截止日期 as English OCR reads them: the earlier date is the issue date
-    rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "AMMAR: 2025/08/03"),
-            (115, 50, "2EBM: 2025/05/05"), (130, 50, "Exporter: Ningbo Motors Co., Ltd.")]
+    rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "2EBM: 2025/05/05"),
+            (115, 50, "AMMAR: 2025/08/03"), (130, 50, "Exporter: Ningbo Motors Co., Ltd.")]
     got, ex = _values([page(*rows, method="ocr")], DocType.export_license)
     assert got["issue_date"] == dt.date(2025, 5, 5)
     assert got["expiry_date"] == dt.date(2025, 8, 3)
     assert "earlier" in ex.values["issue_date"].corrections[0]
-    # a third date, or one label read: no guessing
+    # a third date: no guessing
     third = page(*rows, (145, 50, "Contract: 2025/04/01"), method="ocr")
     assert not {"issue_date", "expiry_date"} & set(_values([third], DocType.export_license)[0])
-    one = page(*rows[:2], (115, 50, "Issue Date: 2025/05/05"), method="ocr")
-    got, _ = _values([one], DocType.export_license)
-    assert got["issue_date"] == dt.date(2025, 5, 5) and "expiry_date" not in got
     # a type with other dates (a registration's first registration): not guessed either
     reg = page((60, "VEHICLE REGISTRATION CERTIFICATE"), *rows[1:3], method="ocr")
     assert not {"issue_date", "first_registration_date"} & set(
@@ -987,3 +984,65 @@ def test_an_export_licences_only_country_is_the_destination():
     p = page((60, 200, "EXPORT LICENCE"), (100, 50, "89 Country: United Arab Emirates"),
              method="ocr")
     assert _values([p], DocType.export_license)[0]["destination_country"] == "United Arab Emirates"
+
+
+def _licence_grid(*extra, country="South Africa", dates=("01-SEP-2024", "30-NOV-2024")):
+    # captions too small to read (许可证号, 目的国, 报关口岸, 发证日期, 有效截止日期) over values
+    return page((60, 200, "出口许可证 / Export Licence"),
+                (100, 50, "iFaTie"), (100, 250, "Exporter"),
+                (115, 50, "24-AB-496411"), (115, 250, "Tianjin Hengda Vehicle Export Co., Ltd."),
+                (140, 50, "DOE Cxrtry"), (140, 250, "\\=ane"),
+                (155, 50, country), (155, 250, "Guangzhou"),
+                (180, 50, "2EBM"), (180, 250, "AMMAR"),
+                (195, 50, dates[0]), (195, 250, dates[1]), *extra, method="ocr")
+
+
+def test_values_under_unread_captions_name_themselves_on_a_licence():
+    got, ex = _values([_licence_grid()], DocType.export_license)
+    assert got["document_number"] == "24-AB-496411"
+    assert got["destination_country"] == "South Africa"
+    assert got["port_of_loading"] == "Guangzhou"
+    assert got["issue_date"] == dt.date(2024, 9, 1)
+    assert got["expiry_date"] == dt.date(2024, 11, 30)
+    assert got["exporter"] == "Tianjin Hengda Vehicle Export Co., Ltd."
+    assert ex.values["document_number"].corrections == [
+        "caption unread: the one document_number its shape allows"]
+    assert ex.values["issue_date"].corrections == [
+        "caption unread: the earlier of the document's two dates"]
+    # a type whose layout holds other identifiers, ports or countries: nothing guessed
+    got, _ = _values([_licence_grid()], DocType.bill_of_lading)
+    assert not {"document_number", "port_of_loading"} & set(got)
+
+
+def test_a_shape_is_no_field_when_two_values_have_it():
+    got, _ = _values([_licence_grid((220, 50, "HS-8703-2390"))], DocType.export_license)
+    assert "document_number" not in got
+    assert got["destination_country"] == "South Africa"
+    got, _ = _values([_licence_grid((220, 50, "Kenya"))], DocType.export_license)
+    assert "destination_country" not in got
+
+
+def test_a_destination_in_the_loading_ports_country_is_not_taken():
+    got, _ = _values([_licence_grid(country="China")], DocType.export_license)
+    assert got["port_of_loading"] == "Guangzhou" and "destination_country" not in got
+
+
+def test_validity_dates_printed_out_of_order_were_misread():
+    # 2023-02-18 and 2023-05-19 read "18.02.2025" over "19.08.2023": the later printed first
+    got, _ = _values([_licence_grid(dates=("18.02.2025", "19.08.2023"))],
+                     DocType.export_license)
+    assert not {"issue_date", "expiry_date"} & set(got)
+
+
+def test_the_other_validity_date_beside_one_read_under_its_label():
+    rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "Issue Date: 2025/05/05"),
+            (115, 50, "AMMAR: 2025/08/03")]
+    got, ex = _values([page(*rows, method="ocr")], DocType.export_license)
+    assert got["issue_date"] == dt.date(2025, 5, 5)
+    assert got["expiry_date"] == dt.date(2025, 8, 3)
+    assert ex.values["expiry_date"].corrections == [
+        "label 'AMMAR' unread: the later of the document's two dates"]
+    # the other date before the issue date: it cannot be the expiry
+    early = page(*rows[:2], (115, 50, "AMMAR: 2025/01/03"), method="ocr")
+    got, _ = _values([early], DocType.export_license)
+    assert "expiry_date" not in got

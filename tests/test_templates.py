@@ -34,3 +34,25 @@ def test_a_malformed_template_fails_loudly(tmp_path, monkeypatch, yaml_text, mes
         monkeypatch.undo()
         templates.field_templates.cache_clear()
         templates.doctype_templates.cache_clear()
+
+
+def test_by_shape_names_only_fields_a_value_can_name_alone(tmp_path, monkeypatch):
+    # a type's by_shape lists fields it states, among those whose value names itself
+    assert templates.doctype_templates()[DocType.export_license].by_shape == {
+        "document_number", "destination_country", "port_of_loading"}
+    assert not templates.doctype_templates()[DocType.bill_of_lading].by_shape
+    real = (templates.TEMPLATE_DIR / "doctypes.yaml").read_text()
+    for bad in ("[seller]", "[port_of_discharge]"):
+        (tmp_path / "doctypes.yaml").write_text(
+            real.replace("by_shape: [document_number]", f"by_shape: {bad}", 1))
+        (tmp_path / "fields.yaml").write_text(
+            (templates.TEMPLATE_DIR / "fields.yaml").read_text())
+        monkeypatch.setattr(templates, "TEMPLATE_DIR", tmp_path)
+        templates.doctype_templates.cache_clear()
+        try:
+            with pytest.raises(templates.TemplateError, match="by_shape may name only"):
+                templates.doctype_templates()
+        finally:
+            monkeypatch.undo()
+            templates.field_templates.cache_clear()
+            templates.doctype_templates.cache_clear()
