@@ -377,6 +377,46 @@ def _uncaptioned_bl_number(pages: list[PageText], dtype: DocType, values: dict) 
         )
 
 
+# A voyage number: a few digits and the direction sailed (176W, 047E; € is an E misread).
+_VOYAGE = re.compile(r"(?:V(?:OY)?\.?\s*)?\d{2,4}\s?[NSEW€]", re.IGNORECASE)
+_SHIP_NAME = re.compile(r"[A-Z][A-Z0-9 .-]{2,39}")
+_LEGAL_FORM = re.compile(r"\b(?:Co|Ltd|Limited|Inc|LLC|FZE|GmbH|Corp|K\.K|Pty)\b", re.IGNORECASE)
+
+
+def _vessel_before_voyage(pages: list[PageText], dtype: DocType, values: dict, labels) -> None:
+    """A B/L's vessel whose caption was not read: the one name in capitals printed just before
+    a voyage number ("HOEGH TARGET | 176W"), in its cell or the next one, as carriers print
+    vessel and voyage side by side. Not a label, a port, a country or a party."""
+    if "vessel" in values or "vessel" not in stated_fields(dtype):
+        return
+    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
+    found = {}
+    for page in pages:
+        for row in build_rows(page):
+            cells = list(row.cells)
+            for i, cell in enumerate(cells):
+                text = cell.text.strip()
+                own = re.fullmatch(r"(.+?)\s+(?:/\s*)?" + _VOYAGE.pattern, text, re.IGNORECASE)
+                beside = i + 1 < len(cells) and _VOYAGE.fullmatch(cells[i + 1].text.strip())
+                name = own[1].strip() if own else text if beside else None
+                if (
+                    not name
+                    or not _SHIP_NAME.fullmatch(name)
+                    or sum(ch.isalpha() for ch in name) < 4
+                    or any(p == page.number and boxes_overlap(b, cell.box) for p, b in taken)
+                    or match_label(name, labels)
+                    or port_named(name)
+                    or country_named(name)
+                    or _LEGAL_FORM.search(name)
+                ):
+                    continue
+                found.setdefault(name, (cell, page.method))
+    if len(found) == 1:
+        (name, (cell, method)), = found.items()
+        values["vessel"] = _cell_value(name, cell, method)
+        values["vessel"].corrections = ["caption unread: the name printed before a voyage number"]
+
+
 def _carrier_number(ident: str) -> tuple[str, list[str]]:
     m = _CARRIER_NUMBER.fullmatch(ident)
     if m is None:
@@ -894,6 +934,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
         _reread_unparsed(unparsed, values, reread, ctx, notes, labels)
     _uncaptioned_bl_number(pages, dtype, values)
+    _vessel_before_voyage(pages, dtype, values, labels)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -930,6 +971,19 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                     vin_candidates.append(val)
                     if "vin" not in values:
                         values["vin"] = val
+            if ocr:
+                # A word one character too long, its caption unread ("Frame No." as "Figen
+                # ie"): the 17 picked from it are a guess; the deletions that validate are
+                # offered as under a label, for the other documents to choose between.
+                for word in span.words:
+                    for r in stray_character_readings(word.text):
+                        if not any(c.value == r.vin for c in vin_candidates):
+                            src = _value_from((word,), r.raw, page.number, page.method)
+                            src["raw"] = r.raw
+                            vin_candidates.append(
+                                Value(r.vin, **src, corrections=list(r.corrections),
+                                      extra={"reading": r}, rank=(90,))
+                            )
     if "vin" not in values and "chassis_number" not in values:
         for page in pages:
             found = find_chassis_numbers(page.text)
@@ -1153,6 +1207,9 @@ def _reread_each(jobs: list[_Reread], reread: Rereader):
             ]
 
 
+_LABEL_END = re.compile(r"[^:;：]{0,24}[:;：]\s*(?P<value>.+)")
+
+
 def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -> None:
     """Re-read, alone and enlarged, the values OCR was least sure of; keep a re-reading that
     parses and is more confident ("-OS ANGELES, USA" → "LOS ANGELES, USA")."""
@@ -1181,9 +1238,11 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
             continue
         text = " ".join(w.text for w in words)
         conf = sum(w.conf for w in words) / len(words)
-        # The enlarged crop may catch the end of the label: what follows a colon.
-        if ":" in text and ":" not in v.raw.strip(_SEPARATORS) and len(text.split(":", 1)[0]) <= 24:
-            text = text.split(":", 1)[1]
+        # The enlarged crop may catch the end of the label: what follows its colon, which
+        # the re-read may see as a semicolon ("NAME; UNI-K").
+        cut = _LABEL_END.match(text)
+        if cut and not _LABEL_END.match(v.raw.strip(_SEPARATORS)):
+            text = cut["value"]
         parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
         if parsed is None or conf <= v.confidence or parsed[0] == v.value:
             continue

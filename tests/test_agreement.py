@@ -193,6 +193,22 @@ def test_a_vin_read_with_a_stray_character_is_chosen_from_the_page_by_the_others
     assert photo.document.fields.vin != real
 
 
+def test_a_vin_with_a_stray_character_under_an_unread_caption_is_chosen_by_the_others():
+    # "Frame No." read as "Figen ie": the VIN is found in free text, 18 characters long; the
+    # 17 picked from it lose the L, the deletion that validates is a candidate
+    real = "L6TEUVDT0NJ033174"
+    p = page((60, 200, "EXPORT LICENCE"), (100, 250, "Figen ie"),
+             (115, 250, "L6ETEUVDTONJO33174"), method="ocr")
+    ex = extract([p], DocType.export_license)
+    assert ex.values["vin"].value != real
+    assert real in {c.value for c in ex.vin_candidates}
+    photo = _doc("photo.jpg", "ocr", 0.44, vin=ex.values["vin"].value)
+    photo.vin_candidates = ex.vin_candidates
+    agree_on_vin([_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo])
+    assert photo.document.fields.vin == real
+    assert photo.document.sources["vin"].corrections[0] == "dropped stray E at 3"
+
+
 def test_a_korean_vin_plate_read_with_a_stray_character_is_put_right_by_the_others():
     # Hyundai's exports carry a check digit though Korea does not require one: the deletion
     # that validates under a maker's WMI is a candidate too (here the plate's O)

@@ -1046,3 +1046,41 @@ def test_the_other_validity_date_beside_one_read_under_its_label():
     early = page(*rows[:2], (115, 50, "AMMAR: 2025/01/03"), method="ocr")
     got, _ = _values([early], DocType.export_license)
     assert "expiry_date" not in got
+
+
+@pytest.mark.parametrize("again", ["NAME: UNI-K", "NAME; UNI-K", "UNI-K"])
+def test_a_weak_value_read_again_with_its_labels_end(again):
+    # the enlarged crop catches "NAME" of "MODEL NAME:", its colon read as a semicolon
+    from extractors.page import Word
+
+    p = page((60, 200, "SPECIFICATION SHEET"), (100, 50, "MODEL NAME: UNl-K"), conf=0.6,
+             method="ocr")
+
+    def reread(page_number, boxes, purpose):
+        # where the real re-read put them: inside the value's columns
+        return [[Word(w, (122 + 7 * i, 100, 128 + 7 * i, 112), 0.95)
+                 for i, w in enumerate(again.split())] for _ in boxes]
+
+    got = extract([p], DocType.spec_sheet, reread=reread).values
+    assert got["model"].value == "UNI-K"
+
+
+@pytest.mark.parametrize(("rows", "vessel"), [
+    ([(115, 50, "SAME AS CONSIGNEE"), (115, 250, "TONSBERG"), (115, 450, "047E")], "TONSBERG"),
+    ([(115, 50, "HOEGH TRACER"), (115, 450, "169N")], "HOEGH TRACER"),
+    ([(115, 50, "MAERSK KENTUCKY"), (115, 450, "149€")], "MAERSK KENTUCKY"),  # € read for E
+    ([(115, 50, "CSCL NEPTUNE 024W")], "CSCL NEPTUNE"),
+    # a party, a port or a label before the number is no vessel; nor one of two names
+    ([(115, 50, "KOBE GLOBAL MOTORS CO., LTD."), (115, 450, "176W")], None),
+    ([(115, 50, "NINGBO"), (115, 450, "176W")], None),
+    ([(115, 50, "NOTIFY PARTY"), (115, 450, "176W")], None),
+    ([(115, 50, "HOEGH TRACER"), (115, 450, "169N"), (135, 50, "CMA CGM TAGE 012E")], None),
+])
+def test_a_bills_vessel_under_an_unread_caption_is_the_name_before_the_voyage(rows, vessel):
+    p = page((60, 200, "BILL OF LADING"), (100, 50, "Vesl"), (100, 450, "Voyoge"), *rows,
+             (160, 50, "VIN: LVV37Y5UXKW312335"), method="ocr")
+    got, ex = _values([p], DocType.bill_of_lading)
+    assert got.get("vessel") == vessel
+    if vessel:
+        assert ex.values["vessel"].corrections == [
+            "caption unread: the name printed before a voyage number"]
