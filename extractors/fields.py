@@ -306,6 +306,7 @@ def _ocr_make(text: str) -> tuple[str, dict] | None:
 # A displacement's unit as OCR misread it: a whole number of cc with a garbled unit ("1477
 # mi"; litres are never a whole number of 600 or more), a turbo's T read as 7 ("2.27": no
 # issuer gives litres to two decimals).
+_US_DOLLAR_READ = re.compile(r"\bUSS(?=\s?\d)")
 _CC_GARBLED = re.compile(r"(\d{3,4})\s*([a-z]{1,3})\.?", re.IGNORECASE)
 _TURBO_AS_7 = re.compile(r"(\d\.\d)7")
 
@@ -483,8 +484,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             return _ocr_make(text)
         return (make, extra) if make else None
     if parser == "money":
-        got = normalize.parse_money(text, currency_hint=ctx.get("currency_hint"))
-        return (got[0], {"currency": got[1]}) if got else None
+        # OCR reads US$ as USS ("USS 27,500.00"): no currency has that code today
+        mended = _US_DOLLAR_READ.sub("US$", text) if ctx.get("ocr") else text
+        got = normalize.parse_money(mended, currency_hint=ctx.get("currency_hint"))
+        if got and mended != text:
+            extra = {"corrections": [f"read {text.strip()!r} as {mended.strip()!r}"]}
+        return (got[0], {"currency": got[1], **extra}) if got else None
     if parser == "color":
         words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)[:3]]
         if ctx.get("ocr"):
@@ -513,6 +518,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return None
     if parser == "vessel":
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
+        if name.startswith("(") and ")" not in name:
+            name = name[1:]  # the rule before the cell read as a parenthesis ("(CSCL NEPTUNE")
         return (name, extra) if sum(ch.isalpha() for ch in name) >= 3 else None
     if parser in ("text", "party", "place", "country", "block"):
         value = normalize.clean_text(text)
@@ -525,11 +532,11 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             value = value[1:]  # a speck read as an opening quote
         if (
             ctx.get("ocr")
-            and parser == "place"
+            and parser in ("place", "party")
             and value[0] in '"“'
             and value.count(value[0]) + value.count("”") == 1
         ):
-            value = value[1:]  # the same, doubled ("“Lianyungang")
+            value = value[1:]  # the same, doubled ("“Lianyungang", '"Sakura Auto Export K.K.')
         if ctx.get("ocr") and parser == "party" and (role := _ROLE_FIRST.match(value)):
             value = value[role.end() :]  # the label's second line ("Seller" / "(Exporter) …")
         if ctx.get("ocr") and parser in ("party", "place", "country") and "|" in value:

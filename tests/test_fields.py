@@ -1084,3 +1084,26 @@ def test_a_bills_vessel_under_an_unread_caption_is_the_name_before_the_voyage(ro
     if vessel:
         assert ex.values["vessel"].corrections == [
             "caption unread: the name printed before a voyage number"]
+
+
+def test_a_dollar_sign_read_as_s_in_a_price():
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Price: USS 27,500.00"), method="ocr")
+    got, ex = _values([p], DocType.purchase_contract)
+    assert (got["price"], got["currency"]) == (27500, "USD")
+    assert ex.values["price"].corrections == ["read 'USS 27,500.00' as 'US$ 27,500.00'"]
+    # a text layer says what it says
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Price: USS 27,500.00"))
+    assert "price" not in _values([p], DocType.purchase_contract)[0]
+
+
+def test_a_speck_read_as_an_opening_quote_or_parenthesis_before_a_name():
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, 'Seller: "Sakura Auto Export K.K.'),
+             method="ocr")
+    assert _values([p], DocType.purchase_contract)[0]["seller"] == "Sakura Auto Export K.K."
+    p = page((60, "VEHICLE PURCHASE CONTRACT"),
+             (100, 50, 'Seller: "Sakura" Auto Export K.K.'), method="ocr")
+    assert _values([p], DocType.purchase_contract)[0]["seller"] == '"Sakura" Auto Export K.K.'
+    p = page((60, "BILL OF LADING"), (100, 50, "Vessel: (CSCL NEPTUNE"), method="ocr")
+    assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "CSCL NEPTUNE"
+    p = page((60, "BILL OF LADING"), (100, 50, "Vessel: (CSCL) NEPTUNE"), method="ocr")
+    assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "(CSCL) NEPTUNE"
