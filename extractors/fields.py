@@ -935,6 +935,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     _unlabelled(pages, dtype, values, ctx)
     _date_under_unread_label(pages, tpl.fields, values, ctx)
     _validity_under_unread_labels(pages, tpl.fields, values, ctx)
+    _bill_dates_under_unread_labels(pages, tpl.fields, values, ctx)
     if reread is not None and "container_numbers" in stated_fields(dtype):
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
@@ -1508,6 +1509,37 @@ def _validity_under_unread_labels(pages: list[PageText], templates, values: dict
     if _printed_before(both["expiry_date"], both["issue_date"]):
         return
     values.update(guessed)
+
+
+def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: dict, ctx) -> None:
+    """A B/L's issue and on-board dates where their captions were not read: on a bill that
+    holds one date only, printed in two cells (alone, or after characters no label
+    matches), that date is both; with one of them read under its label, the other cell is
+    the other. A bill is issued when the goods are on board, often that very day."""
+    dated = {"issue_date", "shipped_on_board_date"}
+    if (
+        {t.name for t in templates if t.name.endswith("_date")} != dated
+        or dated <= set(values)
+        or any(p.method != "ocr" for p in pages)
+    ):
+        return
+    whole = "\n".join(p.text for p in pages)
+    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 1:
+        return
+    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
+    found = [
+        f for f in _dates_after_unread_labels(pages, templates, ctx)
+        if not any(p == f[2].page and boxes_overlap(b, f[2].box) for p, b in taken)
+    ]
+    missing = sorted(dated - set(values))
+    if len(found) != len(missing):
+        return
+    for name, (when, label, cell, method) in zip(missing, found, strict=True):
+        values[name] = _cell_value(when, cell, method)
+        values[name].corrections = [
+            f"{f'label {label!r}' if label else 'caption'} unread: the bill's one date, "
+            "printed again"
+        ]
 
 
 def _printed_before(a: Value, b: Value) -> bool:

@@ -1107,3 +1107,24 @@ def test_a_speck_read_as_an_opening_quote_or_parenthesis_before_a_name():
     assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "CSCL NEPTUNE"
     p = page((60, "BILL OF LADING"), (100, 50, "Vessel: (CSCL) NEPTUNE"), method="ocr")
     assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "(CSCL) NEPTUNE"
+
+
+def _bill(*rows):
+    return page((60, 200, "BILL OF LADING"), (100, 50, "Plce oi Isue"), (100, 250, "Dat OF meue"),
+                (115, 50, "Ningbo"), *rows, method="ocr")
+
+
+def test_a_bills_one_date_printed_twice_is_its_issue_and_on_board_date():
+    got, ex = _values([_bill((115, 250, "2023-03-13"), (140, 250, "Fav."),
+                             (155, 250, "2023-03-13"))], DocType.bill_of_lading)
+    assert got["issue_date"] == got["shipped_on_board_date"] == dt.date(2023, 3, 13)
+    assert ex.values["issue_date"].corrections == [
+        "caption unread: the bill's one date, printed again"]
+    # one read under its label: the other cell is the other date
+    got, _ = _values([_bill((115, 250, "2023-03-13"), (155, 250, "Laden on Board: 2023-03-13"))],
+                     DocType.bill_of_lading)
+    assert got["issue_date"] == got["shipped_on_board_date"] == dt.date(2023, 3, 13)
+    # two dates, or the date printed once: which is which is not guessed
+    for rows in [((115, 250, "2023-03-13"), (155, 250, "2023-03-14")), ((115, 250, "2023-03-13"),)]:
+        got, _ = _values([_bill(*rows)], DocType.bill_of_lading)
+        assert not {"issue_date", "shipped_on_board_date"} & set(got)
