@@ -618,6 +618,17 @@ def _garbled_prefix(prefix: str) -> bool:
     )
 
 
+def _garbled_caption(text: str, templates) -> bool:
+    """A bilingual caption whose Chinese half OCR garbled ("9) Country" for 目的国 Country):
+    a label at the end, only junk before it. Not a value for the label beside it."""
+    text = text.strip()
+    hits = _label_hits(text, templates)
+    if not hits or text[hits[-1].end :].strip(_SEPARATORS):
+        return False
+    before = text[: hits[0].start]
+    return not before.strip() or _garbled_prefix(before)
+
+
 def _garbled_word(token: str, tokens: list[str]) -> bool:
     """Three letters that are no word, alone among the prefix's letters ("Aff Price", "{792
     BFE Mileage"); beside other letters ("Maz BA Owner") they may be the end of a header
@@ -886,7 +897,9 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     unparsed: dict[str, tuple[_LabelHit, dict]] = {}  # OCR values that did not parse
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
         text = _strip_own_label(text, by_name[hit.field])
-        if src["method"] == "ocr" and hit.parser in _FREE_TEXT and match_label(text, labels):
+        if src["method"] == "ocr" and hit.parser in _FREE_TEXT and (
+            match_label(text, labels) or _garbled_caption(text, labels)
+        ):
             continue  # a garbled label read surely ("Manutacture Year" beside "Model")
         parsed = parse_value(hit.parser, text, {**ctx, "ocr": src["method"] == "ocr"})
         if hit.field == "vin" and src["method"] == "ocr":

@@ -1128,3 +1128,12 @@ def test_a_bills_one_date_printed_twice_is_its_issue_and_on_board_date():
     for rows in [((115, 250, "2023-03-13"), (155, 250, "2023-03-14")), ((115, 250, "2023-03-13"),)]:
         got, _ = _values([_bill(*rows)], DocType.bill_of_lading)
         assert not {"issue_date", "shipped_on_board_date"} & set(got)
+
+
+def test_a_garbled_bilingual_caption_beside_a_label_is_no_value():
+    # "收货人 Consignee | 目的国 Country" read "WHA Consignee | 9) Country", the values under them
+    p = page((60, 200, "EXPORT LICENCE"), (100, 50, "WHA Consignee"), (100, 300, "9) Country"),
+             (115, 50, "Olena Kovalenko"), (115, 300, "Ukraine"), conf=0.6, method="ocr")
+    got, _ = _values([p], DocType.export_license)
+    assert got["consignee"] == "Olena Kovalenko"
+    assert got["destination_country"] == "Ukraine"
