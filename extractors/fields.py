@@ -306,7 +306,6 @@ def _ocr_make(text: str) -> tuple[str, dict] | None:
 # A displacement's unit as OCR misread it: a whole number of cc with a garbled unit ("1477
 # mi"; litres are never a whole number of 600 or more), a turbo's T read as 7 ("2.27": no
 # issuer gives litres to two decimals).
-_US_DOLLAR_READ = re.compile(r"\bUSS(?=\s?\d)")
 _CC_GARBLED = re.compile(r"(\d{3,4})\s*([a-z]{1,3})\.?", re.IGNORECASE)
 _TURBO_AS_7 = re.compile(r"(\d\.\d)7")
 
@@ -485,7 +484,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (make, extra) if make else None
     if parser == "money":
         # OCR reads US$ as USS ("USS 27,500.00"): no currency has that code today
-        mended = _US_DOLLAR_READ.sub("US$", text) if ctx.get("ocr") else text
+        mended = re.sub(r"\bUSS(?=\s?\d)", "US$", text) if ctx.get("ocr") else text
         got = normalize.parse_money(mended, currency_hint=ctx.get("currency_hint"))
         if got and mended != text:
             extra = {"corrections": [f"read {text.strip()!r} as {mended.strip()!r}"]}
@@ -769,6 +768,8 @@ def _block(
         nxt = cell_below(rows, current_row, current, max_rows=2)
         if nxt is None or _starts_label_line(nxt, templates):
             break
+        if len(row.cells) == 1:
+            nxt = _rest_of_line(rows[nxt.row], nxt, templates)
         below.append(nxt)
         current, current_row = nxt, rows[nxt.row]
     parts: list[tuple[str, Cell | None]] = [(rest.strip(), None)] + [(c.text, c) for c in below]
@@ -801,6 +802,26 @@ def _block(
         else:
             previous = cell
     return " ".join(v for v in value if v), cells
+
+
+# Cells of one line of a paragraph lie at most this many line heights apart: a word OCR lost
+# leaves a gap ("No visible ___ age. Vehicle in good condition."); a second column is further.
+PARAGRAPH_GAP = 6.0
+
+
+def _rest_of_line(line: Row, cell: Cell, templates) -> Cell:
+    """``cell`` with the cells after it on its line, for a block whose label stands alone on
+    its line: its paragraph is as wide as the page, though OCR split a line where it lost a
+    word. A cell far off or starting with a label is another column's."""
+    words, last = list(cell.words), cell
+    for other in line.cells[line.cells.index(cell) + 1 :]:
+        if other.box[0] - last.box[2] > PARAGRAPH_GAP * max(last.height, 1.0) or (
+            _starts_label_line(other, templates)
+        ):
+            break
+        words += other.words
+        last = other
+    return replace(cell, words=tuple(words)) if last is not cell else cell
 
 
 def _strip_own_label(text: str, template: FieldTemplate) -> str:
@@ -1573,7 +1594,6 @@ def _dates_after_unread_labels(pages: list[PageText], templates, ctx) -> list[tu
     for page in pages:
         for row in build_rows(page):
             for cell in row.cells:
-                # or a cell that is a date alone, under a caption not read
                 m = _UNREAD_LABEL.fullmatch(cell.text.strip())
                 label, text = (m["label"], m["value"]) if m else ("", cell.text)
                 if label and _label_hits(label, templates):

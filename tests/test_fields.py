@@ -1137,3 +1137,17 @@ def test_a_garbled_bilingual_caption_beside_a_label_is_no_value():
     got, _ = _values([p], DocType.export_license)
     assert got["consignee"] == "Olena Kovalenko"
     assert got["destination_country"] == "Ukraine"
+
+
+def test_a_remark_line_split_where_ocr_lost_a_word_is_taken_whole():
+    # the stamp over "damage": OCR lost the word, and the line fell into two cells
+    p = page((60, 200, "PRE-SHIPMENT INSPECTION REPORT"), (100, 50, "Inspector's Remarks"),
+             (120, 50, "No visible"), (120, 160, "Vehicle in good condition."),
+             method="ocr")
+    got, _ = _values([p], DocType.inspection_report)
+    assert got["remarks"] == "No visible Vehicle in good condition."
+    # a cell far off on the line is another column's, and a label starts another field
+    for far in [(120, 500, "Seal intact"), (120, 160, "Odometer: 53,926 km")]:
+        p = page((60, 200, "PRE-SHIPMENT INSPECTION REPORT"), (100, 50, "Inspector's Remarks"),
+                 (120, 50, "No visible damage."), far, method="ocr")
+        assert _values([p], DocType.inspection_report)[0]["remarks"] == "No visible damage."
