@@ -1513,14 +1513,7 @@ def _validity_under_unread_labels(pages: list[PageText], templates, values: dict
     expires after it is issued). Where one of them was read under its label, the other date
     is the missing one if it falls on the right side of it."""
     dated = {"issue_date", "expiry_date"}
-    if (
-        {t.name for t in templates if t.name.endswith("_date")} != dated
-        or dated <= set(values)
-        or any(p.method != "ocr" for p in pages)
-    ):
-        return
-    whole = "\n".join(p.text for p in pages)
-    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 2:
+    if not _dates_left_unread(pages, templates, values, ctx, dated, distinct=2):
         return
     known = {values[name].value for name in dated & set(values)}
     found = [f for f in _dates_after_unread_labels(pages, templates, ctx) if f[0] not in known]
@@ -1551,14 +1544,7 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
     matches), that date is both; with one of them read under its label, the other cell is
     the other. A bill is issued when the goods are on board, often that very day."""
     dated = {"issue_date", "shipped_on_board_date"}
-    if (
-        {t.name for t in templates if t.name.endswith("_date")} != dated
-        or dated <= set(values)
-        or any(p.method != "ocr" for p in pages)
-    ):
-        return
-    whole = "\n".join(p.text for p in pages)
-    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 1:
+    if not _dates_left_unread(pages, templates, values, ctx, dated, distinct=1):
         return
     taken = [(v.page, v.box) for v in values.values() if v.box is not None]
     found = [
@@ -1574,6 +1560,21 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
             f"{f'label {label!r}' if label else 'caption'} unread: the bill's one date, "
             "printed again"
         ]
+
+
+def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], distinct: int) -> bool:
+    """Whether an OCR'd document of a type whose only dates are ``dated`` left some of them
+    unread, and holds ``distinct`` different dates in all: the rules above place no date
+    on a document holding others their labels could be."""
+    if (
+        {t.name for t in templates if t.name.endswith("_date")} != dated
+        or dated <= set(values)
+        or any(p.method != "ocr" for p in pages)
+    ):
+        return False
+    whole = "\n".join(p.text for p in pages)
+    found = normalize.find_dates(whole, day_first=ctx.get("day_first"))
+    return len({d for d, _, _ in found}) == distinct
 
 
 def _printed_before(a: Value, b: Value) -> bool:
