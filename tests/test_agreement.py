@@ -239,3 +239,18 @@ def test_names_misread_in_a_letter_of_the_same_shape_are_put_right():
                _doc("c.jpg", "ocr", 0.8, model="Ray")]
     agree_on_text(results)
     assert results[2].document.fields.model == "Ray"
+
+
+def test_a_blurred_photos_3_6_and_0_read_as_s_s_and_c_are_put_right_by_the_others():
+    for real, read in [("LMGA3HGF4NV295130", "LMGASHGF4NV295130"),
+                       ("LRWBE61N1PC311739", "LRWBES1N1PC311739"),
+                       ("JTM0TK9F4BY660038", "JTMCTKSF48Y660038")]:
+        results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real),
+                   _doc("photo.jpg", "ocr", 0.41, vin=read)]
+        agree_on_vin(results)
+        assert results[2].document.fields.vin == real, read
+    # a digit for another digit is never a misreading: a clone differs in a serial digit
+    results = [_doc("a.pdf", vin="LMGA3HGF4NV295130"), _doc("b.pdf", vin="LMGA3HGF4NV295130"),
+               _doc("photo.jpg", "ocr", 0.41, vin="LMGA3HGF4NV295136")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == "LMGA3HGF4NV295136"

@@ -66,6 +66,11 @@ CONFUSABLE = {
         "G9",
         "VW",
         "JU",  # the hook of a small J read as U ("LU1SLJ…" for LJ15LJ…)
+        # a blurred photo's 3 and 6 read as S ("LMGASHGF…" for LMGA3HGF…, "LRWBES1N…" for
+        # LRWBE61N…), its 0 as an open C ("JTMCTK…" for JTM0TK…)
+        "S3",
+        "S6",
+        "C0",
         # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
         # ("Ric" for Rio), the yen sign for Y ("Aion ¥"), the section sign for 5 ("Arrizo §")
         "GQ",
