@@ -106,6 +106,10 @@ SKIPPED_FEW_WORDS = 15
 # psm 6 (one uniform block of text) read what psm 3 skipped best (psm 4 less often).
 SECOND_PSMS = (6,)
 SECOND_MIN_CONF = 0.4
+# One uniform block of text: the reading of a turned page on which psm 3 found at most
+# NO_BLOCK_WORDS words (no text block at all on a sparse VIN plate).
+BLOCK_PSM = 6
+NO_BLOCK_WORDS = 2
 # Where the two readings overlap, the other's words replace the leader's when all of them are
 # at least this sure and this much surer than the leader's word.
 MERGE_SURE = 0.7
@@ -666,6 +670,17 @@ class TesseractReader:
                 f"tesseract psm {self.psm} after rotating {rot} deg: {len(alt)} words, "
                 f"quality {alt_q:.2f}"
             )
+            if len(alt) <= NO_BLOCK_WORDS < len(words) and self.psm != BLOCK_PSM:
+                # The layout analysis finds no text block on a sparse page (a VIN plate's
+                # five lines, upside down at first): read the page as one block instead.
+                block = self._data(turned, psm=BLOCK_PSM)
+                block_q = read_quality(block)
+                notes.append(
+                    f"tesseract psm {BLOCK_PSM} after rotating {rot} deg: {len(block)} words, "
+                    f"quality {block_q:.2f}"
+                )
+                if block_q > alt_q:
+                    alt, alt_q = block, block_q
             if alt_q > quality:
                 notes.append(f"orientation: kept the {rot} deg rotation")
                 cleaned, words, quality = turned, alt, alt_q
