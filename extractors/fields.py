@@ -389,7 +389,7 @@ def _vessel_before_voyage(pages: list[PageText], dtype: DocType, values: dict, l
     vessel and voyage side by side. Not a label, a port, a country or a party."""
     if "vessel" in values or "vessel" not in stated_fields(dtype):
         return
-    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
+    claimed = _claimed(values)
     found = {}
     for page in pages:
         for row in build_rows(page):
@@ -403,7 +403,7 @@ def _vessel_before_voyage(pages: list[PageText], dtype: DocType, values: dict, l
                     not name
                     or not _SHIP_NAME.fullmatch(name)
                     or sum(ch.isalpha() for ch in name) < 4
-                    or any(p == page.number and boxes_overlap(b, cell.box) for p, b in taken)
+                    or _in_claimed(cell, claimed)
                     or match_label(name, labels)
                     or port_named(name)
                     or country_named(name)
@@ -1207,6 +1207,16 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     values["vin"] = val
 
 
+def _claimed(values: dict[str, Value]) -> list[tuple[int, Box]]:
+    """Where the values found so far were read (page, box)."""
+    return [(v.page, v.box) for v in values.values() if v.box is not None]
+
+
+def _in_claimed(cell: Cell, claimed: list[tuple[int, Box]]) -> bool:
+    """Whether another field's value was read from ``cell``."""
+    return any(p == cell.page and boxes_overlap(b, cell.box) for p, b in claimed)
+
+
 def _cell_value(value, cell: Cell, method: str, raw: str | None = None) -> Value:
     # The cell may hold a misread label beside the value: its mean, not its worst word.
     conf = sum(w.conf for w in cell.words) / len(cell.words)
@@ -1451,12 +1461,8 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             values["issuer"] = _cell_value(parsed[0], head, method)
     # A cell another field's value was read from names no brand or fuel: the owner
     # "SUZUKI KENJI" is not a Suzuki.
-    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
-    free = [
-        (c, how)
-        for c, how in cells
-        if not any(p == c.page and boxes_overlap(b, c.box) for p, b in taken)
-    ]
+    claimed = _claimed(values)
+    free = [(c, how) for c, how in cells if not _in_claimed(c, claimed)]
     by_shape = doctype_templates()[dtype].by_shape
     for name, value, cell, how in _self_naming(free, allowed - set(values), by_shape):
         values[name] = _cell_value(value, cell, how)
@@ -1484,7 +1490,8 @@ _UNREAD_LABEL = re.compile(r"(?P<label>[^:：]{1,14}?)\s*[:：]\s*(?P<value>.+)"
 def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx) -> None:
     """The document's date where its label was not read: on a document of a type whose one
     date is its own, the only date the document holds, after a colon and a few characters
-    no label matches. It is the field that type's bare "Date" names (doctypes.yaml)."""
+    no label matches, or alone under a caption not read. It is the field that type's bare
+    "Date" names (doctypes.yaml)."""
     dated = [t for t in templates if t.name.endswith("_date")]
     bare = [t.name for t in dated if any(rx.fullmatch("Date") for rx in t.labels)]
     if (
@@ -1494,13 +1501,12 @@ def _date_under_unread_label(pages: list[PageText], templates, values: dict, ctx
         or any(p.method != "ocr" for p in pages)
     ):
         return
-    whole = "\n".join(p.text for p in pages)
-    if len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}) != 1:
+    if _distinct_dates(pages, ctx) != 1:
         return
     for when, label, cell, method in _dates_after_unread_labels(pages, templates, ctx)[:1]:
         value = _cell_value(when, cell, method)
         value.corrections = [
-            f"{f'label {label!r}' if label else 'caption'} unread: the document's only date"
+            f"{_unread(label)} unread: the document's only date"
         ]
         values[bare[0]] = value
 
@@ -1527,7 +1533,7 @@ def _validity_under_unread_labels(pages: list[PageText], templates, values: dict
             return  # the date read under its label is on the wrong side: guess nothing
         guessed[name] = _cell_value(when, cell, method)
         guessed[name].corrections = [
-            f"{f'label {label!r}' if label else 'caption'} unread: the "
+            f"{_unread(label)} unread: the "
             f"{'earlier' if earlier else 'later'} of the document's two dates"
         ]
     # A document prints its issue date before its expiry; dates whose order on the page says
@@ -1546,10 +1552,10 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
     dated = {"issue_date", "shipped_on_board_date"}
     if not _dates_left_unread(pages, templates, values, ctx, dated, distinct=1):
         return
-    taken = [(v.page, v.box) for v in values.values() if v.box is not None]
+    claimed = _claimed(values)
     found = [
         f for f in _dates_after_unread_labels(pages, templates, ctx)
-        if not any(p == f[2].page and boxes_overlap(b, f[2].box) for p, b in taken)
+        if not _in_claimed(f[2], claimed)
     ]
     missing = sorted(dated - set(values))
     if len(found) != len(missing):
@@ -1557,7 +1563,7 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
     for name, (when, label, cell, method) in zip(missing, found, strict=True):
         values[name] = _cell_value(when, cell, method)
         values[name].corrections = [
-            f"{f'label {label!r}' if label else 'caption'} unread: the bill's one date, "
+            f"{_unread(label)} unread: the bill's one date, "
             "printed again"
         ]
 
@@ -1572,9 +1578,13 @@ def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], dis
         or any(p.method != "ocr" for p in pages)
     ):
         return False
+    return _distinct_dates(pages, ctx) == distinct
+
+
+def _distinct_dates(pages: list[PageText], ctx) -> int:
+    """How many different dates the document's text holds."""
     whole = "\n".join(p.text for p in pages)
-    found = normalize.find_dates(whole, day_first=ctx.get("day_first"))
-    return len({d for d, _, _ in found}) == distinct
+    return len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))})
 
 
 def _printed_before(a: Value, b: Value) -> bool:
@@ -1586,6 +1596,11 @@ def _printed_before(a: Value, b: Value) -> bool:
     if abs(a.box[1] - b.box[1]) > line:
         return a.box[1] < b.box[1]
     return a.box[0] < b.box[0]
+
+
+def _unread(label: str) -> str:
+    """What was not read: the label as OCR garbled it, or the caption above (label "")."""
+    return f"label {label!r}" if label else "caption"
 
 
 def _dates_after_unread_labels(pages: list[PageText], templates, ctx) -> list[tuple]:
