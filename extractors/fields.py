@@ -839,13 +839,42 @@ def _is_title(text: str, titles) -> bool:
     return any((m := rx.search(text)) and len(m.group(0)) >= 0.5 * len(text) for rx in titles)
 
 
+# Two cells are one label's when at most this many character heights apart.
+SPLIT_LABEL_GAP = 3.0
+
+
+def _join_split_label(row: Row, templates: tuple[FieldTemplate, ...]) -> Row:
+    """The row with a label OCR spaced into two cells joined up again: "Model | Year" over
+    a year is the model year's caption, not the model's with a cell beside it."""
+    cells = list(row.cells)
+    for i in range(len(cells) - 1):
+        a, b = cells[i], cells[i + 1]
+        if b.box[0] - a.box[2] > SPLIT_LABEL_GAP * a.height:
+            continue  # two columns' captions ("Model" and "Year" over a table)
+        joined, cut = f"{a.text} {b.text}", len(a.text)
+        alone = {h.field for h in _label_hits(a.text, templates)}
+        # A label of another field that starts in the first cell and ends with the second
+        # (two captions of one field side by side, "Model | Model", stay two cells).
+        if any(
+            h.start < cut < h.end - 1
+            and not joined[h.end :].strip(_SEPARATORS)
+            and h.field not in alone
+            for h in _label_hits(joined, templates)
+        ):
+            cells[i + 1] = replace(b, words=a.words + b.words)
+            cells[i] = None
+    if None not in cells:
+        return row
+    return replace(row, cells=tuple(c for c in cells if c is not None))
+
+
 def _candidates(
     pages: list[PageText], templates: tuple[FieldTemplate, ...], titles=()
 ) -> Iterable[tuple[_LabelHit, str, dict]]:
     """Every (label, value text, source) the layout offers, in page order. A title
     ("Seller Disclosure Statement") holds no label."""
     for page in pages:
-        rows = build_rows(page)
+        rows = [_join_split_label(r, templates) for r in build_rows(page)]
         for row in rows:
             header = _is_header_row(row, templates)
             for ci, cell in enumerate(row.cells):

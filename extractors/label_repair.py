@@ -8,6 +8,11 @@ the document type knows; when one label is clearly the closest and close enough,
 rewritten as that label. The value beside or under it is then read as usual, and keeps its own
 source: only label words are ever rewritten, never a value.
 
+A label OCR garbled in front of its value ("Manutacture Year: 2023", "出三年份 : 2021") is
+rewritten the same way, its head up to the colon only: the colon says where the label ends,
+and the value after it is left as read. Chinese labels are compared only there, before a
+colon: a few Han characters one stroke apart are too easily a value of their own.
+
 The spellings come from the label patterns themselves (``templates/fields.yaml``): each pattern
 is expanded into the few strings it matches, one per alternative, optional parts with and
 without, whitespace as one space. A general generator (exrex) enumerates every whitespace and
@@ -46,6 +51,10 @@ MIN_SIMILARITY_SHORT = 0.8
 MIN_SIMILARITY = 0.75
 MIN_MARGIN = 0.08
 MAX_SPELLINGS = 32
+# A Chinese label is a few characters, each worth a Latin word: one misread in four.
+MIN_CJK = 3
+MIN_SIMILARITY_CJK = 0.75
+_COLONS = (":", "：")
 _TRIM = " |:;.,-_—–'‘’\"[](){}!/\\"
 
 
@@ -94,8 +103,14 @@ def _set_options(items) -> list[str]:
     return [" "]
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.lower().split()).strip(_TRIM)
+    text = " ".join(text.lower().split()).strip(_TRIM + "：")
+    # OCR spaces Han characters out ("出 厂 年份"); a Chinese label has no spaces.
+    return text.replace(" ", "") if any(_is_cjk(ch) for ch in text) else text
 
 
 @cache
@@ -110,12 +125,28 @@ def spellings(rx: re.Pattern[str]) -> tuple[str, ...]:
 
 
 @cache
-def _table(templates: tuple[FieldTemplate, ...]) -> tuple[list[str], list[str], list[str]]:
-    """(normalised spelling, spelling, field) of every label of ``templates``."""
+def cjk_spellings(rx: re.Pattern[str]) -> tuple[str, ...]:
+    """The Chinese strings a label pattern matches (``(?:出厂|制造)(?:年份|日期)``: four)."""
+    found = []
+    for s in _expand(sre_parse.parse(rx.pattern, rx.flags)):
+        s = "".join(s.split())
+        if sum(_is_cjk(ch) for ch in s) >= MIN_CJK and not any(
+            ch.isascii() and ch.isalpha() for ch in s
+        ) and rx.fullmatch(s):
+            found.append(s)
+    return tuple(dict.fromkeys(found))
+
+
+@cache
+def _table(
+    templates: tuple[FieldTemplate, ...], cjk: bool = False
+) -> tuple[list[str], list[str], list[str]]:
+    """(normalised spelling, spelling, field) of every label of ``templates``, the Latin
+    ones or (``cjk``) the Chinese ones."""
     keys, shown, owners = [], [], []
     for tpl in templates:
         for rx in tpl.labels:
-            for s in spellings(rx):
+            for s in cjk_spellings(rx) if cjk else spellings(rx):
                 if _normal(s) not in keys:
                     keys.append(_normal(s))
                     shown.append(s)
@@ -130,17 +161,26 @@ def _is_label(text: str, templates: Iterable[FieldTemplate]) -> bool:
     return any(rx.fullmatch(text) for tpl in templates for rx in tpl.labels)
 
 
-def match_label(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, str] | None:
-    """(field, label spelling) that garbled ``text`` most resembles, if one clearly does."""
+def match_label(
+    text: str, templates: tuple[FieldTemplate, ...], *, cjk: bool = False
+) -> tuple[str, str] | None:
+    """(field, label spelling) that garbled ``text`` most resembles, if one clearly does;
+    with ``cjk``, a Chinese ``text`` among the Chinese labels."""
     key = _normal(text)
-    if sum(ch.isalpha() for ch in key) < MIN_LETTERS:
+    if cjk:
+        if sum(_is_cjk(ch) for ch in key) < MIN_CJK or any(
+            ch.isascii() and ch.isalpha() for ch in key
+        ):
+            return None
+    elif sum(ch.isalpha() for ch in key) < MIN_LETTERS or any(_is_cjk(ch) for ch in key):
         return None
-    keys, shown, owners = _table(templates)
+    keys, shown, owners = _table(templates, cjk)
     if not keys:
         return None
     scores = process.cdist([key], keys, scorer=Levenshtein.normalized_similarity)[0]
     best = int(np.argmax(scores))
-    need = MIN_SIMILARITY_SHORT if len(key) < 8 else MIN_SIMILARITY
+    short = MIN_SIMILARITY_SHORT if len(key) < 8 else MIN_SIMILARITY
+    need = MIN_SIMILARITY_CJK if cjk else short
     if scores[best] < need:
         return None
     others = [s for s, f in zip(scores, owners, strict=True) if f != owners[best]]
@@ -175,25 +215,52 @@ def _garbled_label(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str
     return found
 
 
+def _head(unit: list[Word]) -> list[Word] | None:
+    """The words of a unit up to the one that ends in a colon, when a value follows it."""
+    for i, w in enumerate(unit[:-1]):
+        if w.text.endswith(_COLONS):
+            return unit[: i + 1]
+    return None
+
+
+def _garbled_head(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, str] | None:
+    """The label a piece ending in a colon, a value after it, is a garbled reading of."""
+    if any(_is_cjk(ch) for ch in text):
+        return match_label(text, templates, cjk=True)
+    return _garbled_label(text.rstrip("".join(_COLONS) + " "), templates)
+
+
+def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None:
+    """The words' text when they are a short, weak reading that is no label as read."""
+    text = " ".join(w.text for w in words)
+    if (
+        len(words) > MAX_WORDS
+        or sum(w.conf for w in words) / len(words) >= MAX_CONF
+        or _is_label(text.rstrip("".join(_COLONS) + " "), templates)
+    ):
+        return None
+    return text
+
+
 def repair_labels(page: PageText, templates: tuple[FieldTemplate, ...]) -> PageText:
-    """The page with its garbled bare labels rewritten (an OCR page; others unchanged)."""
+    """The page with its garbled labels rewritten, bare or before a colon and their value
+    (an OCR page; others unchanged)."""
     if page.method != "ocr":
         return page
     rewritten: dict[int, Word] = {}
     dropped: set[int] = set()
     for unit in line_units(page.words):
-        text = " ".join(w.text for w in unit)
-        if (
-            len(unit) > MAX_WORDS
-            or sum(w.conf for w in unit) / len(unit) >= MAX_CONF
-            or _is_label(text, templates)
-        ):
-            continue
-        found = _garbled_label(text, templates)
+        text = _weak(unit, templates)
+        found = _garbled_label(text, templates) if text is not None else None
+        colon = ""
+        if found is None and (head := _head(unit)) is not None:
+            text = _weak(head, templates)
+            found = _garbled_head(text, templates) if text is not None else None
+            unit, colon = head, ":"
         if found is None:
             continue
-        label = Word(found[1], union_box(w.box for w in unit), min(w.conf for w in unit),
-                     unit[0].line_key)
+        label = Word(found[1] + colon, union_box(w.box for w in unit),
+                     min(w.conf for w in unit), unit[0].line_key)
         rewritten[id(unit[0])] = label
         dropped.update(id(w) for w in unit[1:])
     if not rewritten:

@@ -249,6 +249,15 @@ def test_a_blurred_photos_3_6_and_0_read_as_s_s_and_c_are_put_right_by_the_other
                    _doc("photo.jpg", "ocr", 0.41, vin=read)]
         agree_on_vin(results)
         assert results[2].document.fields.vin == real, read
+    # a 9 read as Q, which the reader then took for a 0: the raw reading is compared
+    real = "KNA9RK1F7LF242228"
+    photo = _doc("photo.jpg", "ocr", 0.87, vin="KNA0RK1F7LF242228")
+    photo.document.sources["vin"] = photo.document.sources["vin"].model_copy(
+        update={"raw": "KNAQRK1F7LF242228"})
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo]
+    agree_on_vin(results)
+    assert photo.document.fields.vin == real
+    assert "Q→9 at 4" in photo.document.sources["vin"].corrections
     # a digit for another digit is never a misreading: a clone differs in a serial digit
     results = [_doc("a.pdf", vin="LMGA3HGF4NV295130"), _doc("b.pdf", vin="LMGA3HGF4NV295130"),
                _doc("photo.jpg", "ocr", 0.41, vin="LMGA3HGF4NV295136")]

@@ -1151,3 +1151,23 @@ def test_a_remark_line_split_where_ocr_lost_a_word_is_taken_whole():
         p = page((60, 200, "PRE-SHIPMENT INSPECTION REPORT"), (100, 50, "Inspector's Remarks"),
                  (120, 50, "No visible damage."), far, method="ocr")
         assert _values([p], DocType.inspection_report)[0]["remarks"] == "No visible damage."
+
+
+def test_a_label_ocr_spaced_into_two_cells_is_one_label_again():
+    # "Model Year" over its value, its words read as two cells: the year is the model
+    # year, not the model (a photographed certificate gave the model as "2010").
+    split = page((60, 200, "Certificate of Conformity"), (100, 50, "Model"), (100, 112, "Year"),
+                 (130, 50, "2010"), conf=0.9, method="ocr")
+    got = extract([split], DocType.compliance_certificate).values
+    assert got["model_year"].value == 2010 and "model" not in got
+    # Two columns' captions far apart stay two: each has its value under it.
+    columns = page((60, 200, "Certificate of Conformity"), (100, 50, "Model"),
+                   (100, 250, "Year"), (130, 50, "Note"), (130, 250, "2015"),
+                   conf=0.9, method="ocr")
+    got = extract([columns], DocType.compliance_certificate).values
+    assert got["model"].value == "Note" and got["model_year"].value == 2015
+    # The label and a value that reads as the label are not joined: "Model | Model | 3"
+    # (Tesla's "Model 3" split by OCR) does not make 3 the model.
+    twice = page((60, 200, "Certificate of Conformity"), (100, 50, "Model"),
+                 (100, 90, "Model"), (100, 130, "3"), conf=0.9, method="ocr")
+    assert "model" not in extract([twice], DocType.compliance_certificate).values

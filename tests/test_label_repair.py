@@ -67,3 +67,32 @@ def test_a_label_with_its_value_is_never_made_a_bare_label():
     got = extract([weak], DocType.purchase_contract).values
     assert got["engine_displacement_cc"].value == 2000
     assert got["model"].value == "Note"
+
+
+def test_a_label_garbled_before_its_colon_is_repaired_and_its_value_kept():
+    # "Manufacture Year" with an f read as t, "出厂年份" with 厂 read as 三: the colon says
+    # where the label ends; the value after it is read as printed.
+    weak = page((60, 200, "Seller's Declaration"), (100, 50, "Manutacture Year: 2023"),
+                (120, 50, "出三年份 : 2021"), conf=0.8, method="ocr")
+    tpls = _labels(DocType.seller_declaration)
+    words = [w.text for w in repair_labels(weak, tpls).words]
+    assert "Manufacture Year:" in words and "出厂年份:" in words
+    assert words.count("2023") == 1 and words.count("2021") == 1
+    only_cjk = page((60, 200, "Seller's Declaration"), (120, 50, "出三年份 : 2021"),
+                    conf=0.8, method="ocr")
+    got = extract([only_cjk], DocType.seller_declaration).values
+    assert got["manufacture_year"].value == 2021
+    assert got["manufacture_year"].raw.strip(": ") == "2021"
+
+
+def test_a_sure_head_or_a_chinese_piece_without_a_colon_is_left_as_read():
+    tpls = _labels(DocType.seller_declaration)
+    sure = page((100, 50, "Manutacture Year: 2023"), conf=0.97, method="ocr")
+    assert repair_labels(sure, tpls) is sure
+    # Han characters one away from a label, with no colon after them, may be a value.
+    bare = page((100, 50, "出三年份"), conf=0.5, method="ocr")
+    assert repair_labels(bare, tpls) is bare
+    assert match_label("出三年份", tpls) is None
+    assert match_label("出三年份", tpls, cjk=True) == ("manufacture_year", "出厂年份")
+    # A Chinese value far from every label is no label, colon or not.
+    assert match_label("上海汽车", tpls, cjk=True) is None

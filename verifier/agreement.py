@@ -71,6 +71,8 @@ CONFUSABLE = {
         "S3",
         "S6",
         "C0",
+        # a blurred 9 read as Q, which a VIN never holds ("KNAQRK…" for KNA9RK…)
+        "Q9",
         # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
         # ("Ric" for Rio), the yen sign for Y ("Aion ¥"), the section sign for 5 ("Arrizo §")
         "GQ",
