@@ -356,6 +356,20 @@ _CARRIER_NUMBER = re.compile(r"([A-Z]{4})([0-9SOBZGI]{8,})")
 _DIGIT_SHAPES = str.maketrans("SOBZGI", "508261")
 
 
+# A B/L number read with a space inside its serial ("COSU8 608316432", "MAEU20328697 13"):
+# the carrier's code and one serial of BL_SERIAL digits, the whole value.
+_SPLIT_CARRIER_SERIAL = re.compile(r"\s*([A-Z]{4}\d+) (\d+)\s*")
+BL_SERIAL = (8, 10)  # the serials of COSCO, Maersk, Hoegh: 9-10 digits
+
+
+def _join_carrier_serial(text: str, fixed: list[str]) -> tuple[str, list[str]]:
+    split = _SPLIT_CARRIER_SERIAL.fullmatch(text)
+    if split is None or not BL_SERIAL[0] <= len(split[1]) - 4 + len(split[2]) <= BL_SERIAL[1]:
+        return text, fixed
+    joined = split[1] + split[2]
+    return joined, [*fixed, f"read {text.strip()!r} as {joined!r}"]
+
+
 def _uncaptioned_bl_number(pages: list[PageText], dtype: DocType, values: dict) -> None:
     """A bill of lading's number with no caption read (nor value re-read under one): the one
     word of a carrier's SCAC code and a serial of 8 digits or more ("HOEG2396474938"; a
@@ -502,6 +516,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         fixed = []
         if ctx.get("ocr"):
             text, fixed = _mend_identifier(text)
+        if ctx.get("ocr") and ctx.get("doctype") == DocType.bill_of_lading:
+            text, fixed = _join_carrier_serial(text, fixed)
         for m in _IDENT.finditer(text):
             if any(ch.isdigit() for ch in m.group(0)):
                 ident = m.group(0).strip("._-/")

@@ -225,6 +225,28 @@ def test_a_korean_vin_plate_read_with_a_stray_character_is_put_right_by_the_othe
     assert photo.document.sources["vin"].corrections[0] == "dropped stray O at 6"
 
 
+def test_a_names_stops_and_commas_blurred_on_a_photo_are_as_the_others_print_them():
+    real = "Ningbo Oriental Motors Trading Co., Ltd."
+    for read in ("NINGBO ORIENTAL MOTORS TRADING CO.. LTD.",
+                 "NINGBO ORIENTAL MOTORS TRADING CO. LTD",
+                 "Ningbo Oriental Motors Trading Co, Ltd."):
+        results = [_doc("a.pdf", seller=real), _doc("b.pdf", exporter=real),
+                   _doc("bl.jpg", "ocr", 0.8, shipper=read)]
+        agree_on_text(results)
+        got = results[2].document
+        assert got.fields.shipper.upper() == real.upper(), read
+        assert got.fields.shipper.isupper() == read.isupper()  # the document's case kept
+        assert got.sources["shipper"].corrections == [
+            f"punctuation read as {read!r}", f"2 other documents state {got.fields.shipper}"]
+    # Another word is another name, and one other scan (no text layer) is not enough.
+    for docs, read in (([real, real], "Ningbo Oriental Motor Trading Co., Ltd."),
+                       ([real], "Ningbo Oriental Motors Trading Co. Ltd.")):
+        results = [*(_doc(f"{i}.jpg", "ocr", 0.9, seller=n) for i, n in enumerate(docs)),
+                   _doc("bl.jpg", "ocr", 0.8, shipper=read)]
+        agree_on_text(results)
+        assert results[-1].document.fields.shipper == read
+
+
 def test_names_misread_in_a_letter_of_the_same_shape_are_put_right():
     for read, real in [("Chongging Mingyuan Automobile Export Co., Ltd.",
                         "Chongqing Mingyuan Automobile Export Co., Ltd."),

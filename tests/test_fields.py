@@ -240,6 +240,24 @@ def test_look_alike_letters_in_a_bill_of_lading_serial(read, number):
     assert _values([p], DocType.inspection_report)[0]["document_number"] == read
 
 
+@pytest.mark.parametrize(("read", "number"), [
+    ("COSU8 608316432", "COSU8608316432"),
+    ("MAEU20328697 13", "MAEU2032869713"),
+    ("ONEU8521 160480", "ONEU8521160480"),
+    ("COSU8 6083164321234", "COSU8"),  # a serial too long once joined: two things
+    ("COSU8608316432 2", "COSU8608316432"),  # a whole number and another one
+])
+def test_a_bill_of_lading_serial_read_with_a_space_inside_is_one_number(read, number):
+    p = page((60, "BILL OF LADING"), (100, 50, f"B/L No.: {read}"), method="ocr")
+    got, ex = _values([p], DocType.bill_of_lading)
+    assert got["document_number"] == number
+    if number != read.split()[0]:
+        assert ex.values["document_number"].corrections == [f"read {read!r} as {number!r}"]
+    # another document's reference is not a carrier's number: its first group only
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
+    assert _values([p], DocType.inspection_report)[0]["document_number"] == read.split()[0]
+
+
 @pytest.mark.parametrize("unit", ["ko", "krn", "kn", "ke"])
 def test_km_as_ocr_misreads_it_in_small_print(unit):
     p = page((60, "EXPORT SALES CONTRACT"), (100, 50, f"Current Mileage: 19,781 {unit}"),

@@ -17,6 +17,7 @@ are never touched.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from checks import vin as vin_check
@@ -340,22 +341,32 @@ def _agree_one(
         if support < max(2, others[key] + 1) and not printed:
             continue
         diffs = _look_alike_positions(key, consensus)
-        if diffs:
+        if diffs or (
+            consensus != key and _PUNCTUATION.sub("", key) == _PUNCTUATION.sub("", consensus)
+        ):
             break
     else:
         return
     # An upper-case document keeps its case; otherwise as the others write the character.
     model = consensus if value == value.upper() else written[consensus]
-    chars = list(value)
-    for i in diffs:
-        chars[i] = model[i]
-    fixed = "".join(chars)
-    notes = [f"{value[i]}→{fixed[i]} at {i + 1}" for i in diffs]
+    if diffs:
+        chars = list(value)
+        for i in diffs:
+            chars[i] = model[i]
+        fixed = "".join(chars)
+        notes = [f"{value[i]}→{fixed[i]} at {i + 1}" for i in diffs]
+    else:  # only the stops, commas and spaces differ: "CO.. LTD" for "CO., LTD."
+        fixed = model
+        notes = [f"punctuation read as {value!r}"]
     notes.append(f"{support} other documents state {fixed}")
     setattr(doc.fields, name, fixed)
     doc.sources[name] = source.model_copy(update={"corrections": [*source.corrections, *notes]})
     stated[key] -= 1
     stated[fixed.upper()] += 1
+
+
+# What a blurred photo loses or blurs between the words of a name: stops, commas, spaces.
+_PUNCTUATION = re.compile(r"[.,\s]+")
 
 
 def _look_alike_positions(key: str, consensus: str) -> list[int] | None:
