@@ -304,18 +304,18 @@ def _ocr_make(text: str) -> tuple[str, dict] | None:
 
 
 # A displacement's unit as OCR misread it: a whole number of cc with a garbled unit ("1477
-# mi"; litres are never a whole number of 600 or more), a turbo's T read as 7 ("2.27": no
-# issuer gives litres to two decimals).
-_CC_GARBLED = re.compile(r"(\d{3,4})\s*([a-z]{1,3})\.?", re.IGNORECASE)
+# mi", "2,199 om3"; litres are never a whole number of 600 or more), a turbo's T read as 7
+# ("2.27": no issuer gives litres to two decimals).
+_CC_GARBLED = re.compile(r"(\d{3,4}|\d,\d{3})\s*([a-z]{1,3}3?)\.?", re.IGNORECASE)
 _TURBO_AS_7 = re.compile(r"(\d\.\d)7")
 
 
 def _ocr_displacement(text: str) -> tuple[str, dict] | None:
     value = text.strip()
-    if (m := _CC_GARBLED.fullmatch(value)) and 600 <= int(m[1]) <= 8000:
+    if (m := _CC_GARBLED.fullmatch(value)) and 600 <= int(m[1].replace(",", "")) <= 8000:
         if m[2].lower() in ("l", "kw", "hp", "ps", "km", "kg", "mm"):
             return None  # a unit of something else, read right
-        fixed = f"{m[1]} cc"
+        fixed = f"{m[1].replace(',', '')} cc"
     elif m := _TURBO_AS_7.fullmatch(value):
         fixed = f"{m[1]}T"
     else:
@@ -1889,7 +1889,7 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
         "color": _colour,
         "engine_displacement_cc": lambda t: (
             normalize.parse_displacement(t)
-            if re.fullmatch(r"[\d.,]+\s*(?:L|T|cc|cm3|cm³)", t.strip(), re.I)
+            if re.fullmatch(r"[\d.,]+\s*(?:L|T|cc|cm3|cm³|ml)", t.strip(), re.I)
             else None
         ),
         "make": normalize.normalize_make,

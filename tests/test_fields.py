@@ -723,6 +723,7 @@ def test_the_only_date_after_an_unread_label_is_the_documents_date():
 
 @pytest.mark.parametrize(("read", "cc"), [
     ("1477 mi", 1477), ("2.27", 2200), ("1477 kg", None), ("1998", None), ("3500 km", None),
+    ("2,199 om3", 2199), ("2,199 km", None),
 ])
 def test_a_displacement_with_a_misread_unit(read, cc):
     # cc with a garbled unit; a turbo's T read as 7; a bare number or another unit is not one
@@ -907,6 +908,18 @@ def test_a_caption_recognised_by_shape_in_a_table_of_rows_has_its_value_beside_i
                 (115, 50, "Black"), (115, 260, "xx"), method="ocr")
     got, _ = _values([_captions_by_shape(grid, ["Colour"])], DocType.purchase_contract)
     assert got.get("color") == "black"
+
+
+@pytest.mark.parametrize(("cell", "cc"), [
+    ("1494 mL", 1494),  # 排量 (displacement) too small to read; a volume in mL is nothing else
+    ("HEM: 1996 ml", 1996),  # the caption read as garble, then its colon
+    ("1,500 kg", None),
+    ("Fuel tank 50 L", None),
+])
+def test_a_cell_that_holds_only_a_volume_in_cc_or_ml_is_the_displacement(cell, cc):
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Brand: Honda"), (120, 300, cell),
+             method="ocr")
+    assert _values([p], DocType.inspection_report)[0].get("engine_displacement_cc") == cc
 
 
 @pytest.mark.parametrize(("cell", "gear"), [
