@@ -1873,6 +1873,9 @@ def _document_number(text: str) -> str | None:
     return text
 
 
+_TESLA_MODEL = re.compile(r"Model ([3SXY¥])")
+
+
 def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()):
     """Cells whose whole text can only be one field's value, when the document holds exactly
     one such value: a label too small or blurred to read does not lose the value beside it.
@@ -1893,6 +1896,11 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
             else None
         ),
         "make": normalize.normalize_make,
+        # Tesla's model names name themselves ("Model Y" beside an unread caption; its Y
+        # read as the yen sign): a caption is never followed by a lone 3, S, X or Y
+        "model": lambda t: (
+            f"Model {m[1].replace('¥', 'Y')}" if (m := _TESLA_MODEL.fullmatch(t)) else None
+        ),
         # the one distance in km a document states, its odometer caption unread ("aeen")
         "odometer_km": lambda t: (
             normalize.parse_km(t) if re.fullmatch(r"\d[\d,. ]*\s*km", t, re.I) else None

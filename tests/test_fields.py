@@ -331,9 +331,10 @@ def test_a_vin_read_one_character_too_long_offers_candidates():
 
 
 def test_tesla_model_names_are_no_model_label():
-    # "Model 3" read without its caption is no label "Model" with the value "3"
+    # "Model 3" read without its caption is no label "Model" with the value "3": it is the
+    # model, naming itself
     p = page((60, "EXPORT LICENCE"), (100, 50, "Make: Tesla"), (115, 50, "Model 3"), method="ocr")
-    assert "model" not in _values([p], DocType.export_license)[0]
+    assert _values([p], DocType.export_license)[0]["model"] == "Model 3"
     p = page((60, "EXPORT LICENCE"), (100, 50, "Model Name:"), (100, 300, "Model Y"),
              method="ocr")
     assert _values([p], DocType.export_license)[0]["model"] == "Model Y"
@@ -920,6 +921,18 @@ def test_a_cell_that_holds_only_a_volume_in_cc_or_ml_is_the_displacement(cell, c
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Brand: Honda"), (120, 300, cell),
              method="ocr")
     assert _values([p], DocType.inspection_report)[0].get("engine_displacement_cc") == cc
+
+
+@pytest.mark.parametrize(("cells", "model"), [
+    (["Model Y"], "Model Y"),  # 车型 (model) unread beside it
+    (["Model ¥"], "Model Y"),  # its Y read as the yen sign
+    (["Model Y", "Model 3"], None),  # two: which one is not guessed
+    (["Model Year"], None),
+])
+def test_a_cell_that_holds_only_a_tesla_model_name_is_the_model(cells, model):
+    rows = [(120 + 20 * i, 300, c) for i, c in enumerate(cells)]
+    p = page((60, "SPECIFICATION SHEET"), (100, 50, "Brand: Tesla"), *rows, method="ocr")
+    assert _values([p], DocType.spec_sheet)[0].get("model") == model
 
 
 @pytest.mark.parametrize(("cell", "gear"), [
