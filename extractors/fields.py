@@ -1379,7 +1379,7 @@ def _letters_for_digits(old, new) -> bool:
 # characters about 0.6 of a line wide each, and a gap).
 VIN_STRETCH = 30
 # Parsers that take any words: a label read as a value passes them.
-_FREE_TEXT = ("text", "party", "place", "color")
+_FREE_TEXT = ("text", "party", "place", "color", "vessel")
 
 
 def _alnum(text: str) -> int:

@@ -480,6 +480,27 @@ def test_an_ocr_value_that_does_not_parse_is_read_again():
     assert any("did not parse" in n for n in got.notes)
 
 
+def test_a_vessels_re_read_that_reads_its_caption_is_no_vessel():
+    from extractors.page import Word
+
+    # "Ocean Vessel!" over a value read as a speck; the crop's re-read gives the caption
+    p = page((60, 200, "BILL OF LADING"), (100, 50, "Ocean Vessel: !"), conf=0.5,
+             method="ocr")
+
+    def reread(page_number, boxes, purpose):
+        (box,) = boxes
+        return [[Word("Vessel", box, 0.9)]]
+
+    assert "vessel" not in extract([p], DocType.bill_of_lading, reread=reread).values
+
+    def reread_name(page_number, boxes, purpose):
+        (box,) = boxes
+        return [[Word("HOEGH", box, 0.9), Word("TRACER", box, 0.9)]]
+
+    got = extract([p], DocType.bill_of_lading, reread=reread_name)
+    assert got.values["vessel"].value == "HOEGH TRACER"
+
+
 def test_a_garbled_chinese_date_is_read_again_with_chinese():
     from extractors.page import Word
 
