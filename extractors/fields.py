@@ -1607,10 +1607,7 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
         return
     for name, (when, label, cell, method) in zip(missing, found, strict=True):
         values[name] = _cell_value(when, cell, method)
-        values[name].corrections = [
-            f"{_unread(label)} unread: the bill's one date, "
-            "printed again"
-        ]
+        values[name].corrections = [f"{_unread(label)} unread: the bill's one date, printed again"]
 
 
 def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], distinct: int) -> bool:

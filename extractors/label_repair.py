@@ -55,6 +55,7 @@ MAX_SPELLINGS = 32
 MIN_CJK = 3
 MIN_SIMILARITY_CJK = 0.75
 _COLONS = (":", "：")
+_COLON_END = "".join(_COLONS) + " "
 _TRIM = " |:;.,-_—–'‘’\"[](){}!/\\"
 
 
@@ -113,28 +114,31 @@ def _normal(text: str) -> str:
     return text.replace(" ", "") if any(_is_cjk(ch) for ch in text) else text
 
 
+def _latin(text: str) -> int:
+    return sum(ch.isascii() and ch.isalpha() for ch in text)
+
+
+def _printed(rx: re.Pattern[str], space: str) -> list[str]:
+    """The strings a label pattern matches, its whitespace printed as ``space``."""
+    found = (space.join(s.split()) for s in _expand(sre_parse.parse(rx.pattern, rx.flags)))
+    return list(dict.fromkeys(s for s in found if rx.fullmatch(s)))
+
+
 @cache
 def spellings(rx: re.Pattern[str]) -> tuple[str, ...]:
     """The Latin-script strings a label pattern matches, as labels are printed."""
-    found = []
-    for s in _expand(sre_parse.parse(rx.pattern, rx.flags)):
-        s = " ".join(s.split())
-        if sum(ch.isascii() and ch.isalpha() for ch in s) >= 2 and rx.fullmatch(s):
-            found.append(s)
-    return tuple(dict.fromkeys(found))
+    return tuple(s for s in _printed(rx, " ") if _latin(s) >= 2)
+
+
+def _chinese(text: str) -> bool:
+    """Whether ``text`` is a Chinese label's length of Han characters and no Latin letter."""
+    return sum(_is_cjk(ch) for ch in text) >= MIN_CJK and not _latin(text)
 
 
 @cache
 def cjk_spellings(rx: re.Pattern[str]) -> tuple[str, ...]:
     """The Chinese strings a label pattern matches (``(?:出厂|制造)(?:年份|日期)``: four)."""
-    found = []
-    for s in _expand(sre_parse.parse(rx.pattern, rx.flags)):
-        s = "".join(s.split())
-        if sum(_is_cjk(ch) for ch in s) >= MIN_CJK and not any(
-            ch.isascii() and ch.isalpha() for ch in s
-        ) and rx.fullmatch(s):
-            found.append(s)
-    return tuple(dict.fromkeys(found))
+    return tuple(s for s in _printed(rx, "") if _chinese(s))
 
 
 @cache
@@ -168,9 +172,7 @@ def match_label(
     with ``cjk``, a Chinese ``text`` among the Chinese labels."""
     key = _normal(text)
     if cjk:
-        if sum(_is_cjk(ch) for ch in key) < MIN_CJK or any(
-            ch.isascii() and ch.isalpha() for ch in key
-        ):
+        if not _chinese(key):
             return None
     elif sum(ch.isalpha() for ch in key) < MIN_LETTERS or any(_is_cjk(ch) for ch in key):
         return None
@@ -227,7 +229,7 @@ def _garbled_head(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str,
     """The label a piece ending in a colon, a value after it, is a garbled reading of."""
     if any(_is_cjk(ch) for ch in text):
         return match_label(text, templates, cjk=True)
-    return _garbled_label(text.rstrip("".join(_COLONS) + " "), templates)
+    return _garbled_label(text.rstrip(_COLON_END), templates)
 
 
 def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None:
@@ -236,7 +238,7 @@ def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None
     if (
         len(words) > MAX_WORDS
         or sum(w.conf for w in words) / len(words) >= MAX_CONF
-        or _is_label(text.rstrip("".join(_COLONS) + " "), templates)
+        or _is_label(text.rstrip(_COLON_END), templates)
     ):
         return None
     return text
