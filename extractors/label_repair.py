@@ -23,7 +23,7 @@ standard library's own regex parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import product
 
@@ -54,6 +54,7 @@ MAX_SPELLINGS = 32
 # A Chinese label is a few characters, each worth a Latin word: one misread in four.
 MIN_CJK = 3
 MIN_SIMILARITY_CJK = 0.75
+MIN_CJK_CELL = 4
 _COLONS = (":", "：")
 _COLON_END = "".join(_COLONS) + " "
 _TRIM = " |:;.,-_—–'‘’\"[](){}!/\\"
@@ -166,10 +167,16 @@ def _is_label(text: str, templates: Iterable[FieldTemplate]) -> bool:
 
 
 def match_label(
-    text: str, templates: tuple[FieldTemplate, ...], *, cjk: bool = False
+    text: str,
+    templates: tuple[FieldTemplate, ...],
+    *,
+    cjk: bool = False,
+    holds: Callable[[str], bool] | None = None,
 ) -> tuple[str, str] | None:
     """(field, label spelling) that garbled ``text`` most resembles, if one clearly does;
-    with ``cjk``, a Chinese ``text`` among the Chinese labels."""
+    with ``cjk``, a Chinese ``text`` among the Chinese labels. Where two fields' labels are
+    as close, ``holds`` (whether a field can hold the value read after the label) settles
+    it: 出三日期 before "2023-05" is 出厂日期 (a year), not 出具日期 (a date)."""
     key = _normal(text)
     if cjk:
         if not _chinese(key):
@@ -187,7 +194,12 @@ def match_label(
         return None
     others = [s for s, f in zip(scores, owners, strict=True) if f != owners[best]]
     if others and scores[best] - max(others) < MIN_MARGIN:
-        return None
+        if holds is None:
+            return None
+        fit = {f: holds(f) for f in set(owners)}
+        rivals = [s for s, f in zip(scores, owners, strict=True) if f != owners[best] and fit[f]]
+        if not fit[owners[best]] or (rivals and scores[best] - max(rivals) < MIN_MARGIN):
+            return None
     return owners[best], shown[best]
 
 
@@ -225,11 +237,37 @@ def _head(unit: list[Word]) -> list[Word] | None:
     return None
 
 
-def _garbled_head(text: str, templates: tuple[FieldTemplate, ...]) -> tuple[str, str] | None:
+def _garbled_head(
+    text: str, templates: tuple[FieldTemplate, ...], holds: Callable[[str], bool] | None
+) -> tuple[str, str] | None:
     """The label a piece ending in a colon, a value after it, is a garbled reading of."""
     if any(_is_cjk(ch) for ch in text):
-        return match_label(text, templates, cjk=True)
+        return match_label(text, templates, cjk=True, holds=holds)
     return _garbled_label(text.rstrip(_COLON_END), templates)
+
+
+def _leads_its_line(units: list[list[Word]], n: int) -> bool:
+    """Whether unit ``n`` opens its line and another cell follows it on that line."""
+    key = units[n][0].line_key
+    first = n == 0 or units[n - 1][0].line_key != key
+    return first and n + 1 < len(units) and units[n + 1][0].line_key == key
+
+
+def _holder(fits: Callable[[str, str], bool] | None, value: str) -> Callable[[str], bool] | None:
+    """Whether a field can hold ``value``, as ``match_label`` asks it."""
+    return None if fits is None else lambda field: fits(field, value)
+
+
+def _garbled_cjk_cell(
+    text: str, templates: tuple[FieldTemplate, ...], holds: Callable[[str], bool] | None
+) -> tuple[str, str] | None:
+    """The Chinese label a cell that opens a line, its value in the next cell, is a garbled
+    reading of ("出厂日其 | 2024"): a label of four or more characters, where one misread
+    leaves three that are no value's."""
+    key = _normal(text)
+    if len(key) < MIN_CJK_CELL or not _chinese(key):
+        return None
+    return match_label(key, templates, cjk=True, holds=holds)
 
 
 def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None:
@@ -244,20 +282,31 @@ def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None
     return text
 
 
-def repair_labels(page: PageText, templates: tuple[FieldTemplate, ...]) -> PageText:
+def repair_labels(
+    page: PageText,
+    templates: tuple[FieldTemplate, ...],
+    fits: Callable[[str, str], bool] | None = None,
+) -> PageText:
     """The page with its garbled labels rewritten, bare or before a colon and their value
-    (an OCR page; others unchanged)."""
+    (an OCR page; others unchanged). ``fits(field, text)``, whether ``text`` reads as a value
+    of ``field``, tells apart two labels a garbled head resembles alike."""
     if page.method != "ocr":
         return page
     rewritten: dict[int, Word] = {}
     dropped: set[int] = set()
-    for unit in line_units(page.words):
+    units = line_units(page.words)
+    for n, unit in enumerate(units):
         text = _weak(unit, templates)
         found = _garbled_label(text, templates) if text is not None else None
         colon = ""
+        if found is None and text is not None and _leads_its_line(units, n):
+            value = " ".join(w.text for w in units[n + 1])
+            found = _garbled_cjk_cell(text, templates, _holder(fits, value))
         if found is None and (head := _head(unit)) is not None:
             text = _weak(head, templates)
-            found = _garbled_head(text, templates) if text is not None else None
+            value = " ".join(w.text for w in unit[len(head) :])
+            holds = _holder(fits, value)
+            found = _garbled_head(text, templates, holds) if text is not None else None
             unit, colon = head, ":"
         if found is None:
             continue

@@ -74,6 +74,10 @@ CJK_MIN_PAGE_QUALITY = 0.5
 # for 日期) is re-read when a word of it is read below CJK_PREFIX_CONF and looks like Han.
 CJK_PREFIX_CONF = 0.8
 CJK_PREFIX_VALUE_CONF = 0.7
+# A value after a sure label is re-read when it is this short, each word weak: OCR renders a
+# Han word as a few Latin letters ("ik" for 汽油).
+CJK_MAX_VALUE_WORDS = 2
+CJK_MAX_VALUE_CHARS = 3
 # A weak line is a garbled label when a line read at least this surely stands beside or under
 # it ("aREM:" over "05. AUG. 2024", read at 0.77 on a 1080-px photo).
 CJK_SURE_VALUE = 0.7
@@ -255,16 +259,21 @@ def _merge_readings(lead: list[Word], other: list[Word]) -> list[Word]:
     return kept + better + filled
 
 
+_CJK_COLONS = ":;：；"
+
+
 def _is_cjk(text: str) -> bool:
     return all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
 def join_cjk(words: list[Word]) -> list[Word]:
-    """Tesseract gives Chinese one character a word; join neighbours into one word."""
+    """Tesseract gives Chinese one character a word; join neighbours into one word, the last
+    with the colon it carries (出厂日 期; read for 出厂日期：)."""
     out: list[Word] = []
     for w in sorted(words, key=lambda w: (w.line_key, w.box[0])):
         prev = out[-1] if out else None
-        if prev and prev.line_key == w.line_key and _is_cjk(prev.text) and _is_cjk(w.text):
+        stem = w.text.rstrip(_CJK_COLONS)
+        if prev and prev.line_key == w.line_key and _is_cjk(prev.text) and stem and _is_cjk(stem):
             out[-1] = Word(
                 prev.text + w.text,
                 union_box([prev.box, w.box]),
@@ -695,7 +704,8 @@ class TesseractReader:
         Chinese only; read as English they come out as low-confidence junk ("fah® Brand").
         A full second pass with ``chi_sim`` costs about 1.6x the first, so only those lines
         are cut out, stacked into one strip and read in a single ``chi_sim+eng`` call; a line
-        is replaced when its new reading is more confident.
+        is replaced when its new reading is more confident. So are a garbled Chinese label
+        before a sure value and a garbled Chinese value after a sure label, alone.
         """
         if CJK_LANGS.split("+")[0] in self.languages.split("+"):
             return words
@@ -766,14 +776,40 @@ class TesseractReader:
                 return ws
             return None
 
+        def weak_suffix(ws: list[Word]) -> list[Word] | None:
+            # "Fuel: ik" for 燃料: 汽油: a Chinese value garbled after a label read surely
+            # (its last word, before the colon: a Chinese label before it may be garbled).
+            # Latin junk for a Han word is a few letters; a longer weak word is a blurred
+            # English value, which the Chinese pass must not turn into Han.
+            ws = sorted(ws, key=lambda w: w.box[0])
+            colon = [i for i, w in enumerate(ws) if w.text.endswith((":", "："))]
+            if not colon or ws[colon[0]].conf < CJK_PREFIX_VALUE_CONF:
+                return None
+            value = ws[colon[0] + 1 :]
+            if not 0 < len(value) <= CJK_MAX_VALUE_WORDS or any(
+                w.conf >= CJK_WEAK_CONF or len(w.text) > CJK_MAX_VALUE_CHARS for w in value
+            ):
+                return None
+            if not any(stroke_crossings(page, w.box) >= CJK_MIN_STROKES for w in value):
+                return None
+            return value
+
         taken = {key for key, _ in weak}
         weak += [
             (key, prefix)
             for key, ws in lines.items()
             if key not in taken and (prefix := weak_prefix(ws)) is not None
         ]
+        taken = {key for key, _ in weak}
+        suffixes = len(weak)
+        weak += [
+            (key, suffix)
+            for key, ws in lines.items()
+            if key not in taken and (suffix := weak_suffix(ws)) is not None
+        ]
         # Tesseract reads the strip as one block of uniform text (psm 6): lines of like
         # height side by side read best (a title set large before a date misread the date).
+        value_ids = {id(ws) for _, ws in weak[suffixes:]}
         weak = sorted(weak[:CJK_MAX_LINES], key=lambda kw: _height(kw[1]))
         if not weak:
             return words
@@ -795,6 +831,8 @@ class TesseractReader:
             shifted = [w for w in shifted if lx0 - 4 <= (w.box[0] + w.box[2]) / 2 <= lx1 + 4]
             if not shifted or sum(_is_cjk(ch) for w in shifted for ch in w.text) < 2:
                 continue
+            if id(ws) in value_ids and not all(_is_cjk(w.text) for w in shifted):
+                continue  # a value re-read is all Chinese, or it is no Chinese value
             old = sum(w.conf for w in ws) / len(ws)
             new = sum(w.conf for w in shifted) / len(shifted)
             if new > old:

@@ -96,3 +96,45 @@ def test_a_sure_head_or_a_chinese_piece_without_a_colon_is_left_as_read():
     assert match_label("出三年份", tpls, cjk=True) == ("manufacture_year", "出厂年份")
     # A Chinese value far from every label is no label, colon or not.
     assert match_label("上海汽车", tpls, cjk=True) is None
+
+
+def test_a_chinese_label_opening_a_line_before_its_value_cell_is_repaired():
+    # "出厂日其 | 2024" (期 read 其) on a registration photo: the garbled label opens the line and
+    # its value stands in the next cell.
+    tpls = _labels(DocType.registration_certificate)
+    gap = " " * 6
+    weak = page((60, 200, "Motor Vehicle Registration Certificate"),
+                (120, 50, f"出厂日其{gap}2024"), conf=0.8, method="ocr")
+    words = [w.text for w in repair_labels(weak, tpls).words]
+    assert "出厂日期" in words and "2024" in words
+    got = extract([weak], DocType.registration_certificate).values
+    assert got["manufacture_year"].value == 2024
+    # A line-opening cell with nothing after it on its line is left as read: a Chinese value
+    # in a column (a name, a place) is one.
+    alone = page((120, 50, "出厂日其"), conf=0.8, method="ocr")
+    assert repair_labels(alone, tpls) is alone
+    # Three characters are too few, though three of a four-character label's.
+    short = page((120, 50, f"出厂日{gap}2024"), conf=0.8, method="ocr")
+    assert repair_labels(short, tpls) is short
+
+
+def test_the_value_after_a_garbled_label_decides_between_two_fields_labels():
+    # 出三日期 is one character from 出厂日期 (manufacture) and from 出具日期 (issue date):
+    # a year and month is no date of issue, a whole date is no year of manufacture alone.
+    tpls = _labels(DocType.registration_certificate)
+    from extractors.fields import parse_value
+
+    parsers = {t.name: t.parser for t in tpls}
+
+    def fits(field, text):
+        return parse_value(parsers[field], text, {}) is not None
+
+    month = page((120, 50, "出三日期 : 2019-07"), conf=0.8, method="ocr")
+    assert "出厂日期:" in [w.text for w in repair_labels(month, tpls, fits).words]
+    assert repair_labels(month, tpls) is month  # no value to decide by: left as read
+    got = extract([month], DocType.registration_certificate).values
+    assert got["manufacture_year"].value == 2019
+    assert "issue_date" not in got
+    # A whole date fits both (its year is a year): still undecided, still left as read.
+    day = page((120, 50, "出三日期 : 2019-07-03"), conf=0.8, method="ocr")
+    assert repair_labels(day, tpls, fits) is day

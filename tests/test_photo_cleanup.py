@@ -116,3 +116,19 @@ def test_latin_words_do_not_pass_the_chinese_reread_gate(text):
     # may still let a weak Latin word through; single-stroke text must not pass.
     img, box = _rendered(text, "helv")
     assert stroke_crossings(img, box) < CJK_MIN_STROKES
+
+
+def test_chinese_characters_join_into_one_word_with_the_colon_they_end_on():
+    # chi_sim gives a word a character; "出厂日 期;" (a full-width colon read ";") must come out
+    # as one label, its colon kept, and not swallow the value after it.
+    from extractors.ocr import join_cjk
+    from extractors.page import Word
+
+    def word(text, x):
+        return Word(text, (x, 0, x + 10, 10), 0.9, (0,))
+
+    got = join_cjk([word("出厂", 0), word("日", 12), word("期;", 24), word("2019", 40)])
+    assert [w.text for w in got] == ["出厂日期;", "2019"]
+    got = join_cjk([word("出厂日", 0), word("期:", 32), word("厂", 50)])
+    assert [w.text for w in got] == ["出厂日期:", "厂"]
+    assert [w.text for w in join_cjk([word("No.", 0), word("期;", 12)])] == ["No.", "期;"]
