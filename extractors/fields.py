@@ -820,6 +820,27 @@ def _block(
     return " ".join(v for v in value if v), cells
 
 
+_PAGE_NUMBER = re.compile(r"^(?:Page\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}$", re.IGNORECASE)
+
+
+def _ends_page(rows: list[Row], row: Row) -> bool:
+    """Whether ``row`` is the page's last line of text (a page number may follow it)."""
+    return all(_PAGE_NUMBER.match(r.text.strip()) for r in rows[row.index + 1 :])
+
+
+def _block_overleaf(page: PageText, templates) -> tuple[str, list[Cell]]:
+    """A free-text value the page break pushed to the top of the next page (its label is the
+    last line of the page before): the paragraph the page opens with, unless it opens with a
+    label."""
+    rows = build_rows(page)
+    top = next((r for r in rows if not _PAGE_NUMBER.match(r.text.strip())), None)
+    if top is None or _starts_label_line(top.cells[0], templates):
+        return "", []
+    first = top.cells[0]
+    value, more = _block(rows, top, first, first.text, templates, page.method)
+    return value, [first, *more]
+
+
 # Cells of one line of a paragraph lie at most this many line heights apart: a word OCR lost
 # leaves a gap ("No visible ___ age. Vehicle in good condition."); a second column is further.
 PARAGRAPH_GAP = 6.0
@@ -889,7 +910,7 @@ def _candidates(
 ) -> Iterable[tuple[_LabelHit, str, dict]]:
     """Every (label, value text, source) the layout offers, in page order. A title
     ("Seller Disclosure Statement") holds no label."""
-    for page in pages:
+    for pi, page in enumerate(pages):
         rows = [_join_split_label(r, templates) for r in build_rows(page)]
         for row in rows:
             header = _is_header_row(row, templates)
@@ -908,8 +929,13 @@ def _candidates(
                     if hit.parser == "block":
                         value, more = _block(rows, row, cell, rest, templates, page.method)
                         words = span.sub(hit.end, end) + tuple(w for c in more for w in c.words)
+                        on = page
+                        if not value and pi + 1 < len(pages) and _ends_page(rows, row):
+                            on = pages[pi + 1]
+                            value, more = _block_overleaf(on, templates)
+                            words = tuple(w for c in more for w in c.words)
                         if value:
-                            yield hit, value, _value_from(words, value, page.number, page.method)
+                            yield hit, value, _value_from(words, value, on.number, on.method)
                         continue
                     if rest.strip(_SEPARATORS):
                         words = span.sub(hit.end, end)
@@ -930,13 +956,25 @@ def _candidates(
                     if above is not None and _is_bare_label(above, templates):
                         nxt = None  # the value of the label over it, in a grid of columns
                     if nxt is not None and not _holds_label(nxt, templates):
-                        src = _value_from(nxt.words, nxt.text, page.number, page.method)
-                        yield hit, nxt.text, src
+                        yield hit, *_cell_text(rows, nxt, hit, page)
                     if below is not None and header:
                         below = _in_column(below, row, ci)
                     if below is not None and not _holds_label(below, templates):
-                        src = _value_from(below.words, below.text, page.number, page.method)
-                        yield hit, below.text, src
+                        yield hit, *_cell_text(rows, below, hit, page)
+
+
+def _cell_text(rows: list[Row], cell: Cell, hit: _LabelHit, page: PageText) -> tuple[str, dict]:
+    """A value cell's text and source; an amount broken after a group separator ("EUR 21."
+    then "700,00") with its rest: the cell just after it on its line, or under it (a narrow
+    column wrapped it)."""
+    words, text = cell.words, cell.text
+    if hit.parser == "money" and re.search(r"\d[.,']$", text):
+        row = rows[cell.row]
+        after = [c for c in row.cells if 0 <= c.box[0] - cell.box[2] < cell.height]
+        rest = after[0] if after else cell_below(rows, row, cell, max_rows=1)
+        if rest is not None and re.match(r"\d{3}(?:[.,]\d{2})?$", rest.text):
+            words, text = words + rest.words, text + rest.text
+    return text, _value_from(words, text, page.number, page.method)
 
 
 # ---------------------------------------------------------------- the extractor
@@ -951,7 +989,12 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     if tpl is None or not pages:
         return Extraction(values, vin_candidates, notes)
     labels = (*tpl.fields, other_labels())
-    pages = [repair_labels(p, labels) for p in pages]
+    parsers = {t.name: t.parser for t in labels}
+
+    def fits(field: str, text: str) -> bool:
+        return parse_value(parsers[field], text, {"doctype": dtype}) is not None
+
+    pages = [repair_labels(p, labels, fits) for p in pages]
     ctx = {"day_first": _day_first(pages), "mandatory_check": None, "doctype": dtype}
     whole = "\n".join(p.text for p in pages)
     if re.search(r"\bJPY\b|円|¥\s*\d{1,3}(?:,\d{3}){2,}", whole):
@@ -1720,6 +1763,7 @@ _ORG = re.compile(
 
 # A letterhead without a company word must be set this much larger than the median line.
 LETTERHEAD_SCALE = 1.2
+_DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit)$", re.IGNORECASE)
 
 
 def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
@@ -1775,6 +1819,19 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
             and not any(ch.isdigit() for ch in first.text)
         ):
             return first
+    # Nor when a department follows it ("Car History Korea" over "Vehicle History Division").
+    for row, below in zip(order, order[1:], strict=False):
+        name = row.cells[0]
+        if (
+            len(row.cells) == 1
+            and len(below.cells) == 1
+            and _DEPARTMENT.search(below.cells[0].text)
+            and not _ORG.search(below.cells[0].text)
+            and plausible(name)
+            and len(re.findall(r"[A-Za-z]{2,}", name.text)) >= 2
+            and not any(ch.isdigit() for ch in name.text)
+        ):
+            return name
     return None
 
 

@@ -937,6 +937,9 @@ def clean_text(text: str) -> str | None:
     text = text.translate(_QUOTES)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.lstrip(_LABEL_PUNCT)
+    # A quote mark OCR made of a speck ('"CSCL NEPTUNE') has no partner.
+    if text.count('"') % 2:
+        text = text.strip('"').strip()
     # a trailing abbreviation dot (Ltd.) is part of the value; other punctuation is not
     text = re.sub(r"[\s:;,\-–—_*|#•·=>：；，、]+$", "", text)
     if text.endswith("。"):

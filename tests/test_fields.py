@@ -409,8 +409,10 @@ def test_a_letterhead_without_a_company_word_is_the_issuer_when_set_larger():
     got, _ = _values([_taller(page(*lines, conf=0.95, method="ocr"), (0,), 1.5)],
                      DocType.mileage_certificate)
     assert got["issuer"] == "Car History Korea"
-    # Set like the text, the first line is just a line: no issuer is guessed.
-    got, _ = _values([page(*lines, conf=0.95, method="ocr")], DocType.mileage_certificate)
+    # Set like the text, the first line is just a line: no issuer is guessed (over its
+    # department it would be: test_a_letterhead_name_over_its_department_is_the_issuer).
+    plain = [lines[0], *lines[2:]]
+    got, _ = _values([page(*plain, conf=0.95, method="ocr")], DocType.mileage_certificate)
     assert "issuer" not in got
 
 
@@ -1236,3 +1238,47 @@ def test_a_label_ocr_spaced_into_two_cells_is_one_label_again():
     twice = page((60, 200, "Certificate of Conformity"), (100, 50, "Model"),
                  (100, 90, "Model"), (100, 130, "3"), conf=0.9, method="ocr")
     assert "model" not in extract([twice], DocType.compliance_certificate).values
+
+
+def test_a_letterhead_name_over_its_department_is_the_issuer():
+    # A text PDF: "Car History Korea" set like the text under the title, its division under
+    # it. A company word is not needed where a department names the line over it.
+    lines = [(40, 200, "Odometer Verification Certificate"), (62, "Car History Korea"),
+             (78, "Vehicle History Division"), (100, "Ref. No.: MC-23-162613"),
+             (115, "Odometer: 98,623 km")]
+    got, _ = _values([page(*lines)], DocType.mileage_certificate)
+    assert got["issuer"] == "Car History Korea"
+    # Without the department line it is any line under a title: no issuer is guessed.
+    got, _ = _values([page(*(lines[:2] + lines[3:]))], DocType.mileage_certificate)
+    assert "issuer" not in got
+
+
+def test_a_free_text_value_the_page_break_pushed_overleaf():
+    # The contract's "卖方声明 Disclosure" caption is page 1's last line; its text opens page 2.
+    one = page((60, 200, "Vehicle Purchase Contract"), (100, "Contract No.: SC-2024-9770"),
+               (700, "卖方声明 Disclosure"), (800, 280, "Page 1 of 2"))
+    two = page((60, "Windscreen replaced after a stone chip. No other repairs."),
+               (100, "Seller"), (800, 280, "Page 2 of 2"), number=2)
+    got, ex = _values([one, two], DocType.purchase_contract)
+    assert got["disclosures"] == "Windscreen replaced after a stone chip. No other repairs."
+    assert ex.values["disclosures"].page == 2
+    # A caption with lines after it on its own page keeps to them; page 2 opening with a
+    # label is not its text either.
+    labelled = page((60, "Buyer: Juma Mwinyi"), number=2)
+    got, _ = _values([one, labelled], DocType.purchase_contract)
+    assert "disclosures" not in got
+
+
+def test_an_amount_broken_after_its_group_separator_is_read_whole():
+    # OCR split "EUR 21.700,00" after the stop into two cells; a narrow column wraps it.
+    beside = page((60, 200, "Vehicle Purchase Contract"), (300, 50, "Price:"),
+                  (300, 200, "EUR 21."), (300, 245, "700,00"), conf=0.9, method="ocr")
+    got, _ = _values([beside], DocType.purchase_contract)
+    assert got["price"] == 21700 and got["currency"] == "EUR"
+    wrapped = page((60, 200, "Vehicle Purchase Contract"), (300, 50, "Price:"),
+                   (300, 200, "EUR 21."), (314, 200, "700,00"), conf=0.9, method="ocr")
+    assert _values([wrapped], DocType.purchase_contract)[0]["price"] == 21700
+    # An amount that ends as printed is not joined to the number under it.
+    whole = page((60, 200, "Vehicle Purchase Contract"), (300, 50, "Price:"),
+                 (300, 200, "EUR 21,700"), (314, 200, "500"), conf=0.9, method="ocr")
+    assert _values([whole], DocType.purchase_contract)[0]["price"] == 21700

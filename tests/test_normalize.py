@@ -564,6 +564,8 @@ def test_parse_count(text, expected):
         ("Seller:", "Seller"),
         ("  Tokyo  ", "Tokyo"),
         ("- Tianjin Port -", "Tianjin Port"),
+        ("“CSCL NEPTUNE", "CSCL NEPTUNE"),  # a quote mark made of a speck: no partner
+        ('MV "Glovis Sun"', 'MV "Glovis Sun"'),
         ("a\tb\x00c", "a b c"),
         ("---", None),
         ("", None),
