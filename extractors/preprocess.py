@@ -56,6 +56,7 @@ NOISE_THRESHOLD = 4.0
 DARK_BAND_LEVEL = 110
 DARK_BAND_MIN_WIDTH = 0.6
 DARK_BAND_MAX_HEIGHT = 0.35
+BAND_TYPE_CONTRAST = 60
 # Column profile this much sharper than the row profile means the text runs vertically.
 VERTICAL_RATIO = 1.5
 # A letterhead band above the sheet's bright part: searched up to LETTERHEAD_SEARCH of the
@@ -67,6 +68,12 @@ LETTERHEAD_SEARCH = 0.3
 LETTERHEAD_ROW_SHARE = 0.6
 LETTERHEAD_Z = 3.0
 LETTERHEAD_MIN = 0.03
+# A desk this grainy (median local deviation of lightness, 5x5) or more, and a band's print
+# this much smoother than it (measured: desk 4.7, dark grey band 1.0).
+LETTERHEAD_DARK = 0.75  # a band's lightness at most this share of the sheet's
+LETTERHEAD_GRAIN = 2.5
+LETTERHEAD_BRIDGE = 2  # rows
+LETTERHEAD_SMOOTH = 0.4
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -277,14 +284,16 @@ def _flattening(quad: np.ndarray, top: float = 0.0) -> tuple[np.ndarray, int, in
 
 
 def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
-    """Height, as a share of the sheet's, of a band printed along the sheet's top edge that
-    the brightness-based :func:`find_page_quad` left out with the desk; 0.0 if none.
+    """Height, as a share of the sheet's, of a band printed along the edge from ``quad``'s
+    first corner to its second (its top, as listed) that the brightness-based
+    :func:`find_page_quad` left out with the desk; 0.0 if none.
 
     A letterhead printed on a dark or coloured band (a ministry's red, a black header) is as
     dark as the desk in grey, so the bright part of the sheet ends under it and the issuer's
     name is cut off. In colour the band differs from the desk, which the image's border
     shows: rows just above the sheet's top edge, flattened, that mostly differ from the desk
-    are the band. A desk of the band's own colour still hides it.
+    are the band. A band of nearly the desk's colour (dark grey on a dark wood desk) is told
+    from a grainy desk by its flat print: rows far smoother than the desk are band too.
     """
     colour = image if image.ndim == 3 and image.shape[2] == 3 else cv2.cvtColor(
         to_gray(image), cv2.COLOR_GRAY2BGR)
@@ -296,24 +305,58 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
                              lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)])
     desk = np.median(border, axis=0)
     spread = 1.4826 * np.median(np.abs(border - desk), axis=0) + 1.0
+    lum = lab[:, :, 0]
+    local = np.sqrt(np.maximum(cv2.blur(lum * lum, (5, 5)) - cv2.blur(lum, (5, 5)) ** 2, 0))
+    grain = float(np.median(np.concatenate([local[:b].ravel(), local[-b:].ravel(),
+                                            local[:, :b].ravel(), local[:, -b:].ravel()])))
     q = quad * f
     height = _flattening(q)[2]
     search = int(round(LETTERHEAD_SEARCH * height))
     m, width, _ = _flattening(q, top=search)
-    above = cv2.warpPerspective(lab, m, (width, search), flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_CONSTANT, borderValue=(-1e4,) * 3)
+    above = cv2.warpPerspective(np.dstack([lab, local]), m, (width, search),
+                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                borderValue=(-1e4,) * 4)
     middle = above[:, width // 10 : width - width // 10]
     inside = middle[:, :, 0] > -1e3
-    differs = (np.sqrt((((middle - desk) / spread) ** 2).sum(axis=2)) > LETTERHEAD_Z) & inside
-    share = differs.sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
-    band = 0
-    for y in range(search - 1, -1, -1):  # upwards from the sheet's top edge
-        if inside[y].mean() < 0.8 or share[y] < LETTERHEAD_ROW_SHARE:
+    differs = (np.sqrt((((middle[:, :, :3] - desk) / spread) ** 2).sum(axis=2)) > LETTERHEAD_Z)
+    share = (differs & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    # Row by row, the texture (median local deviation of lightness).
+    texture = np.array(
+        [np.median(r[i, 3]) if i.any() else grain for r, i in zip(middle, inside, strict=True)]
+    )
+    band = _band_rows(inside, share >= LETTERHEAD_ROW_SHARE)
+    if not LETTERHEAD_MIN * height <= band < search and grain >= LETTERHEAD_GRAIN:
+        # Not by its colour: by a grainy desk's texture. The band's flat print is far
+        # smoother, its type (and the sheet's blurred edge) far rougher; rough rows count
+        # only between smooth ones, and most rows must be smooth.
+        solid = (share >= LETTERHEAD_ROW_SHARE) | (texture < LETTERHEAD_SMOOTH * grain)
+        rough = texture > grain / LETTERHEAD_SMOOTH
+        band = _band_rows(inside, solid, rough)
+    if band >= search or band < LETTERHEAD_MIN * height:
+        return 0.0  # none, or no edge found: not a band but something the quad missed
+    # A band is dark print: a light strip is paper the quad cut off (a corner misplaced).
+    sheet = np.zeros(lum.shape, np.uint8)
+    cv2.fillConvexPoly(sheet, q.astype(np.int32), 1)
+    printed = middle[search - band :, :, 0][inside[search - band :]]
+    if np.median(printed) > LETTERHEAD_DARK * np.median(lum[sheet > 0]):
+        return 0.0
+    return band / height
+
+
+def _band_rows(inside: np.ndarray, solid: np.ndarray, rough: np.ndarray | None = None) -> int:
+    """Rows of band upwards from the sheet's edge (the last row of ``solid``): rough rows
+    (type) are crossed, and a row or two where type meets print and looks like neither; half
+    of the rows at least must be solid."""
+    band = solid_rows = like_neither = 0
+    for rows, y in enumerate(range(len(solid) - 1, -1, -1), start=1):
+        if inside[y].mean() < 0.8:
             break
-        band += 1
-    if band >= search:
-        return 0.0  # no edge found: not a band but something else the quad missed
-    return band / height if band >= LETTERHEAD_MIN * height else 0.0
+        like_neither = 0 if solid[y] or (rough is not None and rough[y]) else like_neither + 1
+        if like_neither > (0 if rough is None else LETTERHEAD_BRIDGE):
+            break
+        if solid[y]:
+            band, solid_rows = rows, solid_rows + 1
+    return band if solid_rows >= band / 2 else 0
 
 
 def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> Step:
@@ -322,13 +365,22 @@ def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> S
     quad = find_page_quad(gray)
     if quad is None:
         return gray, ""
-    band = letterhead_band(colour, quad) if colour is not None else 0.0
-    if band:
-        # The top corners moved up the sheet's plane by the band's height.
-        m, width, height = _flattening(quad)
-        up = np.array([[[0, -band * height], [width - 1, -band * height]]], dtype=np.float32)
-        tl, tr = cv2.perspectiveTransform(up, np.linalg.inv(m))[0]
-        quad = np.array([tl, tr, quad[2], quad[3]], dtype=np.float32)
+    band, sideways = 0.0, False
+    if colour is not None:
+        # The sheet may lie any way up (a photo upside down puts its letterhead at the
+        # bottom): each edge in turn is looked at as the top, its corners listed first.
+        for turn in range(4):
+            turned = np.roll(quad, -turn, axis=0)
+            found = letterhead_band(colour, turned)
+            if found:
+                # That edge's corners moved out along the sheet's plane by the band's height.
+                m, width, height = _flattening(turned)
+                up = np.array([[[0, -found * height], [width - 1, -found * height]]],
+                              dtype=np.float32)
+                turned[:2] = cv2.perspectiveTransform(up, np.linalg.inv(m))[0]
+                quad = np.roll(turned, turn, axis=0)
+                band = max(band, found)
+                sideways = sideways or turn % 2 == 1
     m, width, height = _flattening(quad)
     out = cv2.warpPerspective(
         gray, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
@@ -337,8 +389,11 @@ def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> S
     note = f"perspective: page quad {width}x{height} flattened{extra}"
     if max(out.shape) > MAX_UPSCALE_SIDE:
         return out, note  # not a low-resolution page: nothing to enlarge, nothing to measure
-    # Measured as the upscale step would measure it: on the evenly lit page.
-    factor, ch = _enlargement(normalise_illumination(out)[0])
+    # Measured as the upscale step would measure it: on the evenly lit page; a band down a
+    # side (a sheet photographed sideways) with its type inverted, as it will be, or its dark
+    # columns pass for characters.
+    measured = invert_dark_bands(out)[0] if sideways else out
+    factor, ch = _enlargement(normalise_illumination(measured)[0])
     if factor > 1.0:
         # Flattened and enlarged in one resampling: flattening at the photo's own size and
         # then enlarging blurs 8-px characters twice.
@@ -357,8 +412,20 @@ def invert_dark_bands(gray: np.ndarray) -> Step:
     Tesseract reads dark text on light paper; a header band of white type is skipped whole,
     and with it the issuer's name. A band is a run of rows mostly dark across the page's width
     (not the table around a photographed sheet: at most a third of the page high) holding some
-    light marks (the type); its dark part is inverted.
+    light marks (the type); its dark part is inverted. A sheet photographed sideways has its
+    band down one side: columns are looked at the same way.
     """
+    out, inverted = _invert_dark_rows(gray)
+    turned, more = _invert_dark_rows(np.ascontiguousarray(out.T))
+    if more:
+        out, inverted = np.ascontiguousarray(turned.T), inverted + more
+    if not inverted:
+        return gray, ""
+    return out, f"inverted {inverted} light-on-dark band(s)"
+
+
+def _invert_dark_rows(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """``gray`` with its light-on-dark bands of rows inverted, and how many there were."""
     small, f = _shrink(gray, ANALYSIS_SIDE)
     sh, sw = small.shape
     k = max(15, (min(sh, sw) // 40) | 1)
@@ -370,7 +437,10 @@ def invert_dark_bands(gray: np.ndarray) -> Step:
         if not 0.015 * sh <= y1 - y0 <= DARK_BAND_MAX_HEIGHT * sh:
             continue
         band = dark[y0:y1]
-        light = float(np.mean(small[y0:y1][band] > 160))
+        # Type is light against its band: above 160, or (small type a blurred photo dims)
+        # well above the band's own level.
+        shades = small[y0:y1][band]
+        light = float(np.mean(shades > min(160, np.median(shades) + BAND_TYPE_CONTRAST)))
         if not 0.005 <= light <= 0.4:
             continue  # no type in it (a shadow, a photo) or mostly light (not a band)
         if out is gray:
@@ -381,9 +451,7 @@ def invert_dark_bands(gray: np.ndarray) -> Step:
         part = out[g0:g1]
         part[mask] = 255 - part[mask]
         inverted += 1
-    if not inverted:
-        return gray, ""
-    return out, f"inverted {inverted} light-on-dark band(s)"
+    return out, inverted
 
 
 def normalise_illumination(gray: np.ndarray) -> Step:

@@ -182,6 +182,41 @@ def test_a_neutral_band_on_a_grainy_green_desk_is_found():
     assert pp.letterhead_band(img, pp.find_page_quad(pp.to_gray(img))) == 0.0
 
 
+@pytest.mark.parametrize("turn", [cv2.ROTATE_180, cv2.ROTATE_90_CLOCKWISE],
+                         ids=["upside-down", "sideways"])
+def test_a_letterhead_band_along_any_edge_stays_on_the_sheet(turn):
+    # A sheet photographed upside down has its band along the bottom edge, one photographed
+    # sideways along a side: the band is found there and the sheet flattened with it.
+    img = cv2.rotate(letterhead_photo((30, 30, 170)), turn)
+    gray = pp.to_gray(img)
+    flat, note = pp.correct_perspective(gray, img)
+    assert "letterhead band of 1" in note
+    _, width, height = pp._flattening(np.float32([[130, 90], [980, 60], [1040, 1320], [70, 1290]]))
+    long_side, short_side = max(flat.shape), min(flat.shape)
+    assert long_side / short_side == pytest.approx(height / width, rel=0.03)
+    # the band is dark at the edge where it lies: the bottom, or the right (turned clockwise)
+    h, w = flat.shape
+    edge = flat[-h // 20 :] if turn == cv2.ROTATE_180 else flat[:, -w // 20 :]
+    assert edge.mean() < 110
+
+
+def test_a_grey_band_on_a_grainy_desk_of_its_own_colour_is_found_by_its_flat_print():
+    # As measured on a generated photo: a dark-grey band (Lab 36, 128, 131) on dark wood
+    # (29, 132, 132; deviations 12.9, 2.5, 2.5): under 2 deviations apart; but the desk's
+    # grain is 4.7 a pixel (5x5), the band's flat print 1.0.
+    rng = np.random.default_rng(5)
+    lab = np.stack([rng.normal(29, 9, (1400, 1100)), rng.normal(132, 1.7, (1400, 1100)),
+                    rng.normal(132, 1.7, (1400, 1100))], 2)
+    desk = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2BGR)
+    grey = cv2.cvtColor(np.uint8([[[36, 128, 131]]]), cv2.COLOR_LAB2BGR)[0, 0]
+    img = letterhead_photo(tuple(int(v) for v in grey), desk)
+    quad = pp.find_page_quad(pp.to_gray(img))
+    assert pp.letterhead_band(img, quad) == pytest.approx(0.11, abs=0.02)
+    # the same desk's grain alone is no band
+    img = letterhead_photo(None, desk)
+    assert pp.letterhead_band(img, pp.find_page_quad(pp.to_gray(img))) == 0.0
+
+
 def test_a_sheet_without_a_letterhead_band_is_not_stretched_over_the_desk():
     img = letterhead_photo(None)
     quad = pp.find_page_quad(pp.to_gray(img))
@@ -265,6 +300,15 @@ def test_light_on_dark_band_is_inverted(page):
     ink = page[BAND] < 128
     assert out[BAND][ink].mean() < out[BAND][~ink].mean() - 80
     np.testing.assert_array_equal(out[400:], img[400:])  # the rest untouched
+
+
+def test_a_band_down_a_sideways_pages_side_is_inverted(page):
+    img = np.ascontiguousarray(cv2.rotate(banded(page), cv2.ROTATE_90_CLOCKWISE))
+    out, note = pp.invert_dark_bands(img)
+    assert note == "inverted 1 light-on-dark band(s)"
+    back = cv2.rotate(out, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    assert back[BAND].mean() > 180
+    np.testing.assert_array_equal(back[400:], banded(page)[400:])  # the rest untouched
 
 
 def test_no_band_no_inversion(page):
