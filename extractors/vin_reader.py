@@ -155,7 +155,11 @@ def _alternatives(
             hits = allocated
         if len(hits) > 1:
             # Several validate: one whose WMI is allocated (ISO 3780) beats ones whose WMI
-            # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial).
+            # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial); of
+            # several allocated, the one that keeps an allocated WMI as read beats ones that
+            # change it ("JTDDJSKL7…": JTDDJ5KL7, not the JT0 of D read for 0).
+            if len(allocated) > 1 and wmi.lookup(vin) is not None:
+                allocated = [h for h in allocated if h[0][:3] == vin[:3]]
             return allocated[0] if len(allocated) == 1 else None  # else ambiguous
         if hits:
             return hits[0]

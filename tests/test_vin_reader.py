@@ -111,6 +111,10 @@ def test_a_japanese_vin_that_fails_its_check_digit_is_misread():
     # Japanese makers' VINs validate (the corpus): one confusion that validates is taken
     r = read_vin("JTMBVWVZ9JP852144")
     assert r.vin == "JTM8VWVZ9JP852144" and r.corrections == ("B→8 at 4",)
+    # S→5 at 6 and D→0 at 3 both validate, and JT0 is a Toyota WMI too: JTD, Toyota's as
+    # read, is kept (three photos of one transaction read this S)
+    r = read_vin("JTDDJSKL7PJ635384")
+    assert r.vin == "JTDDJ5KL7PJ635384" and r.corrections == ("S→5 at 6",)
 
 
 def test_a_letter_read_as_check_digit_where_the_maker_uses_one():
