@@ -319,6 +319,39 @@ def test_a_chinese_value_under_a_bilingual_label_is_read_with_chinese(tmp_path):
     assert result.document.fields.fuel_type == "electric"
 
 
+def test_a_chinese_value_after_a_surely_read_label_is_read_with_chinese(tmp_path):
+    """A generated spec-sheet photo whose fuel is printed 汽油 after "燃料类型 Fuel:": the
+    English pass reads "Fuel: ik"; the value alone is re-read with Chinese."""
+    result, truth = read_generated(tmp_path, 20261220, 14, "spec_sheet", "photo_jpg")
+    assert truth["fuel_type"] == "petrol"
+    assert "汽油" in result.pages[0].text
+    assert result.document.fields.fuel_type == "petrol"
+
+
+def test_a_chinese_label_split_before_its_colon_is_one_label(tmp_path):
+    """A generated registration photo: the Chinese pass reads 出厂日期： as "出厂日 期;"; the
+    characters join, colon and all, into the label of the year of manufacture."""
+    result, truth = read_generated(tmp_path, 20261219, 1, "registration_certificate", "photo_jpg")
+    assert truth["manufacture_year"] == 2019
+    assert result.document.fields.manufacture_year == 2019
+
+
+@pytest.mark.parametrize(
+    ("seed", "number", "doc_type", "how"),
+    [(20261220, 10, "mileage_certificate", "upside down: the band along the bottom edge"),
+     (20261220, 3, "compliance_certificate", "sideways: the band down a side"),
+     (20261220, 15, "registration_certificate", "dark grey on dark wood: told by its grain")],
+    ids=["upside-down", "sideways", "grey-on-wood"],
+)
+def test_a_letterhead_band_the_sheet_finder_left_out_is_read(tmp_path, seed, number, doc_type,
+                                                             how):
+    """Generated photos whose issuer is printed white on a dark band the sheet finder took
+    for desk: the band is put back on the sheet, inverted, and the issuer read."""
+    result, truth = read_generated(tmp_path, seed, number, doc_type, "photo_jpg")
+    assert "letterhead band" in " ".join(result.pages[0].notes), how
+    assert result.document.fields.issuer == truth["issuer"], how
+
+
 def contract_page() -> np.ndarray:
     """A contract's vehicle block: bold labels in one column, values well apart in another."""
     doc = pymupdf.open()
