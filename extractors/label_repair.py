@@ -11,7 +11,10 @@ source: only label words are ever rewritten, never a value.
 A label OCR garbled in front of its value ("Manutacture Year: 2023", "出三年份 : 2021") is
 rewritten the same way, its head up to the colon only: the colon says where the label ends,
 and the value after it is left as read. Chinese labels are compared only there, before a
-colon: a few Han characters one stroke apart are too easily a value of their own.
+colon, or in a cell of four characters or more that opens its line before its value's cell
+("出厂日其 | 2024"): a few Han characters one stroke apart are too easily a value of their own.
+Where a garbled label is as close to two fields' labels, the value after it decides: the
+field whose parser reads it (出三日期 before "2019-07": a year of manufacture, no date of issue).
 
 The spellings come from the label patterns themselves (``templates/fields.yaml``): each pattern
 is expanded into the few strings it matches, one per alternative, optional parts with and
