@@ -9,6 +9,7 @@ rows, a VIN printed in a goods description) are found in the free text afterward
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -111,6 +112,11 @@ class _Span:
 
 
 # ---------------------------------------------------------------- value parsers
+
+
+def _latest_year() -> int:
+    """The latest year a car can state: next year's model year."""
+    return dt.date.today().year + 1
 
 
 def _day_first(pages: list[PageText]) -> bool | None:
@@ -469,10 +475,13 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (found[0][0], extra) if found else None
     if parser == "year":
         m = re.search(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
+        # OCR's year after next is a misread ("2034" for 2024): a car's year is at most next
+        # year's model year. A text layer's is what the page says, for the checks to judge.
+        latest = _latest_year() if ctx.get("ocr") else 9999
         if m:
-            return int(m.group(1)), extra
+            return (int(m.group(1)), extra) if int(m.group(1)) <= latest else None
         day = normalize.parse_date(text, day_first=ctx.get("day_first"))
-        return (day.year, extra) if day else None
+        return (day.year, extra) if day and day.year <= latest else None
     if parser == "km":
         km = normalize.parse_km(text)
         if km is None and ctx.get("ocr") and (unit := _OCR_KM.search(text)):
@@ -1763,7 +1772,7 @@ _ORG = re.compile(
 
 # A letterhead without a company word must be set this much larger than the median line.
 LETTERHEAD_SCALE = 1.2
-_DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit)$", re.IGNORECASE)
+_DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit|Department|Office|Services?)$", re.IGNORECASE)
 
 
 def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
@@ -1819,14 +1828,14 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
             and not any(ch.isdigit() for ch in first.text)
         ):
             return first
-    # Nor when a department follows it ("Car History Korea" over "Vehicle History Division").
+    # Nor when a department follows it ("Car History Korea" over "Vehicle History Division",
+    # over "Odometer Verification Service": a department named like the title is no issuer).
     for row, below in zip(order, order[1:], strict=False):
         name = row.cells[0]
         if (
             len(row.cells) == 1
             and len(below.cells) == 1
             and _DEPARTMENT.search(below.cells[0].text)
-            and not _ORG.search(below.cells[0].text)
             and plausible(name)
             and len(re.findall(r"[A-Za-z]{2,}", name.text)) >= 2
             and not any(ch.isdigit() for ch in name.text)
@@ -1927,6 +1936,9 @@ def _document_number(text: str) -> str | None:
     return text
 
 
+_YEAR_MONTH = re.compile(
+    r"(?:[^\W\d_][^\d:：]{0,13}\s)?(?P<year>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?:0?[1-9]|1[0-2])\s*月?"
+)
 _TESLA_MODEL = re.compile(r"Model ([3SXY¥])")
 
 
@@ -1954,6 +1966,13 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
         # read as the yen sign): a caption is never followed by a lone 3, S, X or Y
         "model": lambda t: (
             f"Model {m[1].replace('¥', 'Y')}" if (m := _TESLA_MODEL.fullmatch(t)) else None
+        ),
+        # a year and month is a date of manufacture (出厂日期 2024-06); other dates have
+        # their day, a model year no month. Its caption may be unread, colon or not.
+        "manufacture_year": lambda t: (
+            int(m["year"])
+            if (m := _YEAR_MONTH.fullmatch(t)) and int(m["year"]) <= _latest_year()
+            else None
         ),
         # the one distance in km a document states, its odometer caption unread ("aeen")
         "odometer_km": lambda t: (

@@ -1251,6 +1251,26 @@ def test_a_letterhead_name_over_its_department_is_the_issuer():
     # Without the department line it is any line under a title: no issuer is guessed.
     got, _ = _values([page(*(lines[:2] + lines[3:]))], DocType.mileage_certificate)
     assert "issuer" not in got
+    # A department named like the title ("Odometer Verification ...") is no issuer itself.
+    service = [(40, 200, "Mileage Certification"), (62, "Car History Korea"),
+               (78, "Odometer Verification Service"), *lines[3:]]
+    got, _ = _values([page(*service)], DocType.mileage_certificate)
+    assert got["issuer"] == "Car History Korea"
+
+
+def test_a_year_and_month_under_an_unread_caption_is_the_date_of_manufacture():
+    # 出厂日期 read as Latin junk, colon or not: a year and month is no other field's value
+    # (a model year has no month, the other dates their day).
+    for line in ("ti” BRA: 2019-01", "tT ARB 2019-01", "2019年1月"):
+        p = page((60, 200, "Motor Vehicle Registration Certificate"),
+                 (100, "Date of First Registration: 2019/02/18"), (120, line),
+                 conf=0.9, method="ocr")
+        got, _ = _values([p], DocType.registration_certificate)
+        assert got["manufacture_year"] == 2019, line
+    # Two of them: which is the manufacture date is not known.
+    p = page((60, 200, "Motor Vehicle Registration Certificate"), (100, "ti” BRA: 2019-01"),
+             (120, "Xq: 2018-11"), conf=0.9, method="ocr")
+    assert "manufacture_year" not in _values([p], DocType.registration_certificate)[0]
 
 
 def test_a_free_text_value_the_page_break_pushed_overleaf():
@@ -1282,3 +1302,16 @@ def test_an_amount_broken_after_its_group_separator_is_read_whole():
     whole = page((60, 200, "Vehicle Purchase Contract"), (300, 50, "Price:"),
                  (300, 200, "EUR 21,700"), (314, 200, "500"), conf=0.9, method="ocr")
     assert _values([whole], DocType.purchase_contract)[0]["price"] == 21700
+
+
+def test_an_ocr_year_after_next_is_a_misread_and_a_text_layers_is_kept():
+    import datetime as dt
+
+    future = dt.date.today().year + 8  # "2034" read for 2024 on a photo
+    lines = [(60, 200, "Motor Vehicle Registration Certificate"),
+             (100, f"Year of Manufacture: {future}"), (120, "Model Year: 2024")]
+    got, _ = _values([page(*lines, conf=0.9, method="ocr")], DocType.registration_certificate)
+    assert "manufacture_year" not in got and got["model_year"] == 2024
+    # What a text layer states is the document's claim, for the checks to judge.
+    got, _ = _values([page(*lines)], DocType.registration_certificate)
+    assert got["manufacture_year"] == future
