@@ -561,6 +561,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             and value.count(value[0]) + value.count("”") == 1
         ):
             value = value[1:]  # the same, doubled ("“Lianyungang", '"Sakura Auto Export K.K.')
+        if ctx.get("ocr") and parser == "text" and (glyph := _MODEL_GLYPH.search(value)):
+            # A model's last letter or digit read as a sign no model name holds: "Aion ¥"
+            # (Y), "Arrizo §" (5).
+            fixed = value[: glyph.start(1)] + _MODEL_GLYPHS[glyph[1]]
+            extra = {"corrections": [f"read {value!r} as {fixed!r}"]}
+            value = fixed
         if ctx.get("ocr") and parser == "party" and (role := _ROLE_FIRST.match(value)):
             value = value[role.end() :]  # the label's second line ("Seller" / "(Exporter) …")
         if ctx.get("ocr") and parser in ("party", "place", "country") and "|" in value:
@@ -1939,6 +1945,8 @@ def _document_number(text: str) -> str | None:
 _YEAR_MONTH = re.compile(
     r"(?:[^\W\d_][^\d:：]{0,13}\s)?(?P<year>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?:0?[1-9]|1[0-2])\s*月?"
 )
+_MODEL_GLYPHS = {"¥": "Y", "§": "5"}
+_MODEL_GLYPH = re.compile(r"\w (¥|§)$")
 _TESLA_MODEL = re.compile(r"Model ([3SXY¥])")
 
 

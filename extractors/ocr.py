@@ -266,6 +266,10 @@ def _is_cjk(text: str) -> bool:
     return all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
+def _cjk_count(words: list[Word]) -> int:
+    return sum(_is_cjk(ch) for w in words for ch in w.text)
+
+
 def join_cjk(words: list[Word]) -> list[Word]:
     """Tesseract gives Chinese one character a word; join neighbours into one word, the last
     with the colon it carries (出厂日 期; read for 出厂日期：)."""
@@ -762,7 +766,12 @@ class TesseractReader:
             )
             if not 0 < n < len(ws) or n > CJK_MAX_WORDS:
                 return None
-            if not any(
+            # Set small, Han characters blur to two strokes a column, like Latin: a head of
+            # a word or two, all weak, before its colon needs no gate ("ti!” BMA: 2020").
+            short = colon and n <= CJK_MAX_VALUE_WORDS and all(
+                w.conf < CJK_PREFIX_CONF for w in ws[:n]
+            )
+            if not short and not any(
                 w.conf < CJK_PREFIX_CONF and stroke_crossings(page, w.box) >= CJK_MIN_STROKES
                 for w in ws[:n]
             ):
@@ -774,6 +783,28 @@ class TesseractReader:
             value = "".join(w.text for w in ws[n:])
             if colon and len(ws) <= CJK_MAX_WORDS and sum(ch.isdigit() for ch in value) >= 4:
                 return ws
+            return None
+
+        def weak_infix(ws: list[Word]) -> list[Word] | None:
+            # "Model: H6 tH” ff: 2021" for 出厂年份: 2021: a Chinese label garbled between
+            # two values read surely, its colon kept. Set small, Han characters blur to two
+            # strokes a column, like Latin: the sure words on both sides stand for the gate.
+            ws = sorted(ws, key=lambda w: w.box[0])
+            for c, w in enumerate(ws[:-1]):
+                if not w.text.endswith((":", "：")):
+                    continue
+                s = c
+                while s > 0 and ws[s - 1].conf < CJK_WEAK_CONF:
+                    s -= 1
+                run = ws[s : c + 1]
+                if (
+                    s > 0
+                    and len(run) <= CJK_MAX_VALUE_WORDS
+                    and all(x.conf < CJK_WEAK_CONF for x in run)
+                    and ws[s - 1].conf >= CJK_PREFIX_VALUE_CONF
+                    and ws[c + 1].conf >= CJK_PREFIX_VALUE_CONF
+                ):
+                    return run
             return None
 
         def weak_suffix(ws: list[Word]) -> list[Word] | None:
@@ -794,29 +825,35 @@ class TesseractReader:
                 return None
             return value
 
-        taken = {key for key, _ in weak}
-        weak += [
-            (key, prefix)
-            for key, ws in lines.items()
-            if key not in taken and (prefix := weak_prefix(ws)) is not None
-        ]
-        taken = {key for key, _ in weak}
-        suffixes = len(weak)
-        weak += [
-            (key, suffix)
-            for key, ws in lines.items()
-            if key not in taken and (suffix := weak_suffix(ws)) is not None
-        ]
+        # A line is re-read once, for its first weak part; the last pass's parts are values.
+        for pick in (weak_prefix, weak_infix, weak_suffix):
+            taken = {key for key, _ in weak}
+            suffixes = len(weak)
+            weak += [
+                (key, part)
+                for key, ws in lines.items()
+                if key not in taken and (part := pick(ws)) is not None
+            ]
         # Tesseract reads the strip as one block of uniform text (psm 6): lines of like
         # height side by side read best (a title set large before a date misread the date).
         value_ids = {id(ws) for _, ws in weak[suffixes:]}
         weak = sorted(weak[:CJK_MAX_LINES], key=lambda kw: _height(kw[1]))
         if not weak:
             return words
+        boxes = [union_box(w.box for w in ws) for _, ws in weak]
         try:
-            found = self.reread_many(
-                [union_box(w.box for w in ws) for _, ws in weak], psm=6, lang=CJK_LANGS, image=page
-            )
+            found = self.reread_many(boxes, psm=6, lang=CJK_LANGS, image=page)
+            # A strip reads each line in the company of the others: a small label among
+            # longer lines may come out Latin again ("Hl fh:" for 出厂年份:). Where the page
+            # shows Chinese elsewhere, the lines that found none are read once more, alone.
+            failed = [n for n, mine in enumerate(found) if _cjk_count(mine) < 2]
+            if 0 < len(failed) < len(found):
+                again = self.reread_many(
+                    [boxes[n] for n in failed], psm=6, lang=CJK_LANGS, image=page
+                )
+                for n, mine in zip(failed, again, strict=True):
+                    if _cjk_count(mine) >= 2:
+                        found[n] = mine
         except OcrTimeout:
             raise
         except OcrError as exc:
@@ -829,7 +866,7 @@ class TesseractReader:
             # and only a reading that found Chinese: this is no second English pass.
             lx0, _, lx1, _ = union_box(w.box for w in ws)
             shifted = [w for w in shifted if lx0 - 4 <= (w.box[0] + w.box[2]) / 2 <= lx1 + 4]
-            if not shifted or sum(_is_cjk(ch) for w in shifted for ch in w.text) < 2:
+            if not shifted or _cjk_count(shifted) < 2:
                 continue
             if id(ws) in value_ids and not all(_is_cjk(w.text) for w in shifted):
                 continue  # a value re-read is all Chinese, or it is no Chinese value

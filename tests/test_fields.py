@@ -1315,3 +1315,14 @@ def test_an_ocr_year_after_next_is_a_misread_and_a_text_layers_is_kept():
     # What a text layer states is the document's claim, for the checks to judge.
     got, _ = _values([page(*lines)], DocType.registration_certificate)
     assert got["manufacture_year"] == future
+
+
+def test_a_models_last_character_read_as_a_sign_is_put_right_on_ocr_pages():
+    for read, model in (("Aion ¥", "Aion Y"), ("Arrizo §", "Arrizo 5")):
+        p = page((60, 200, "Vehicle Inspection Report"), (100, f"Model: {read}"),
+                 conf=0.9, method="ocr")
+        got = extract([p], DocType.inspection_report).values["model"]
+        assert got.value == model and got.corrections == [f"read {read!r} as {model!r}"]
+        # A text layer says what it says.
+        text = extract([page((100, f"Model: {read}"))], DocType.inspection_report).values
+        assert text["model"].value == read

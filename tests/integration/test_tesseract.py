@@ -337,6 +337,23 @@ def test_a_chinese_label_split_before_its_colon_is_one_label(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("seed", "number", "doc_type", "read"),
+    [(20261222, 2, "seller_declaration", "Model: H6 tH” ff: 2021"),
+     (20261221, 16, "registration_certificate", "ti!” BMA: 2020")],
+    ids=["mid-line", "line-head"],
+)
+def test_a_small_chinese_label_garbled_before_its_colon_is_read_with_chinese(tmp_path, seed,
+                                                                          number, doc_type,
+                                                                          read):
+    """Generated photos whose 出厂年份/出厂日期 the English pass reads as Latin junk, its
+    strokes too blurred to pass the Han gate: a weak head before its colon, sure words around
+    it, is re-read with Chinese all the same."""
+    result, truth = read_generated(tmp_path, seed, number, doc_type, "photo_jpg")
+    assert "出厂" in result.pages[0].text, read
+    assert result.document.fields.manufacture_year == truth["manufacture_year"], read
+
+
+@pytest.mark.parametrize(
     ("seed", "number", "doc_type", "how"),
     [(20261220, 10, "mileage_certificate", "upside down: the band along the bottom edge"),
      (20261220, 3, "compliance_certificate", "sideways: the band down a side"),
