@@ -544,6 +544,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         name = _VESSEL_VOYAGE.sub("", text).strip(" /,")
         if name.startswith("(") and ")" not in name:
             name = name[1:]  # the rule before the cell read as a parenthesis ("(CSCL NEPTUNE")
+        name = normalize.clean_text(name) or ""  # or as a quote mark ('“CSCL NEPTUNE')
         return (name, extra) if sum(ch.isalpha() for ch in name) >= 3 else None
     if parser in ("text", "party", "place", "country", "block"):
         value = normalize.clean_text(text)

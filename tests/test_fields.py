@@ -1174,6 +1174,8 @@ def test_a_speck_read_as_an_opening_quote_or_parenthesis_before_a_name():
     assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "CSCL NEPTUNE"
     p = page((60, "BILL OF LADING"), (100, 50, "Vessel: (CSCL) NEPTUNE"), method="ocr")
     assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "(CSCL) NEPTUNE"
+    p = page((60, "BILL OF LADING"), (100, 50, "Vessel: “CSCL NEPTUNE"), method="ocr")
+    assert _values([p], DocType.bill_of_lading)[0]["vessel"] == "CSCL NEPTUNE"
 
 
 def _bill(*rows):
