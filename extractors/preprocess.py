@@ -56,7 +56,7 @@ NOISE_THRESHOLD = 4.0
 DARK_BAND_LEVEL = 110
 DARK_BAND_MIN_WIDTH = 0.6
 DARK_BAND_MAX_HEIGHT = 0.35
-BAND_TYPE_CONTRAST = 60
+BAND_TYPE_CONTRAST = 60  # grey levels above the band's own: dim type (see invert_dark_bands)
 # Column profile this much sharper than the row profile means the text runs vertically.
 VERTICAL_RATIO = 1.5
 # A letterhead band above the sheet's bright part: searched up to LETTERHEAD_SEARCH of the
@@ -68,12 +68,13 @@ LETTERHEAD_SEARCH = 0.3
 LETTERHEAD_ROW_SHARE = 0.6
 LETTERHEAD_Z = 3.0
 LETTERHEAD_MIN = 0.03
-# A desk this grainy (median local deviation of lightness, 5x5) or more, and a band's print
-# this much smoother than it (measured: desk 4.7, dark grey band 1.0).
 LETTERHEAD_DARK = 0.75  # a band's lightness at most this share of the sheet's
+# A desk this grainy (median local deviation of lightness, 5x5) or more, and a band's print
+# this much smoother than it (measured: desk 4.7, dark grey band 1.0); rows that look like
+# neither, where type meets print, crossed.
 LETTERHEAD_GRAIN = 2.5
-LETTERHEAD_BRIDGE = 2  # rows
 LETTERHEAD_SMOOTH = 0.4
+LETTERHEAD_BRIDGE = 2
 
 
 # -- helpers ---------------------------------------------------------------------------
