@@ -68,7 +68,7 @@ _CONFUSIONS = {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": 
 # Look-alikes tried in a WMI that no maker holds (printed J read as 1 or S in small serif).
 _WMI_LOOKALIKES = {"1": "JLT", "S": "J5", "T": "J", "5": "S", "W": "NV", "0": "D", "D": "0",
                    "L": "1", "2": "Z", "Z": "2", "8": "B", "B": "8", "6": "G", "G": "6",
-                   "E": "6F"}  # fmt: skip
+                   "E": "6F", "U": "H"}  # fmt: skip
 # Digits a letter read in position 9 may be, where that position is a check digit.
 _DIGIT_LOOKALIKES = {"S": "58", "B": "8", "Z": "2", "G": "6", "D": "0", "T": "7", "A": "4",
                      "L": "1", "J": "1", "E": "6"}  # fmt: skip

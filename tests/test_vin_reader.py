@@ -105,6 +105,8 @@ def test_a_wmi_misread_is_put_right_before_any_other_confusion():
     assert r.vin == "JTHEENDC8DN990377" and r.corrections == ("1→T at 2",)
     r = read_vin("LETSPSRW2P2330794")  # Geely's L6T
     assert r.vin == "L6TSPSRW2P2330794" and r.corrections == ("E→6 at 2",)
+    r = read_vin("JUMVV02M5FP478890")  # Honda's JHM, the H's bar lost in small print
+    assert r.vin == "JHMVV02M5FP478890" and r.corrections == ("U→H at 2",)
 
 
 def test_a_japanese_vin_that_fails_its_check_digit_is_misread():
