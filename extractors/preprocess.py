@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -56,6 +57,9 @@ NOISE_THRESHOLD = 4.0
 DARK_BAND_LEVEL = 110
 DARK_BAND_MIN_WIDTH = 0.6
 DARK_BAND_MAX_HEIGHT = 0.35
+# A column band is looked for when a column is this share of DARK_BAND_MIN_WIDTH dark (as the
+# rows' analysis sees it: the margin covers the turned copy's analysis differing by a level).
+COLUMN_BAND_HINT = 0.8
 BAND_TYPE_CONTRAST = 60  # grey levels above the band's own: dim type (see invert_dark_bands)
 # Column profile this much sharper than the row profile means the text runs vertically.
 VERTICAL_RATIO = 1.5
@@ -284,18 +288,18 @@ def _flattening(quad: np.ndarray, top: float = 0.0) -> tuple[np.ndarray, int, in
     return cv2.getPerspectiveTransform(quad.astype(np.float32), dst), width, height
 
 
-def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
-    """Height, as a share of the sheet's, of a band printed along the edge from ``quad``'s
-    first corner to its second (its top, as listed) that the brightness-based
-    :func:`find_page_quad` left out with the desk; 0.0 if none.
+class _Desk(NamedTuple):
+    """A photo at analysis size in Lab, with each pixel's local deviation of lightness (5x5)
+    as a fourth channel, and the desk as the image's border shows it."""
 
-    A letterhead printed on a dark or coloured band (a ministry's red, a black header) is as
-    dark as the desk in grey, so the bright part of the sheet ends under it and the issuer's
-    name is cut off. In colour the band differs from the desk, which the image's border
-    shows: rows just above the sheet's top edge, flattened, that mostly differ from the desk
-    are the band. A band of nearly the desk's colour (dark grey on a dark wood desk) is told
-    from a grainy desk by its flat print: rows far smoother than the desk are band too.
-    """
+    pixels: np.ndarray
+    scale: float
+    colour: np.ndarray  # robust mean per Lab channel
+    spread: np.ndarray  # robust deviation per Lab channel
+    grain: float  # median local deviation of lightness
+
+
+def _desk(image: np.ndarray) -> _Desk:
     colour = image if image.ndim == 3 and image.shape[2] == 3 else cv2.cvtColor(
         to_gray(image), cv2.COLOR_GRAY2BGR)
     small, f = _shrink(colour, PERSPECTIVE_SIDE)
@@ -310,26 +314,45 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray) -> float:
     local = np.sqrt(np.maximum(cv2.blur(lum * lum, (5, 5)) - cv2.blur(lum, (5, 5)) ** 2, 0))
     grain = float(np.median(np.concatenate([local[:b].ravel(), local[-b:].ravel(),
                                             local[:, :b].ravel(), local[:, -b:].ravel()])))
+    return _Desk(np.dstack([lab, local]), f, desk, spread, grain)
+
+
+def letterhead_band(image: np.ndarray, quad: np.ndarray, desk: _Desk | None = None) -> float:
+    """Height, as a share of the sheet's, of a band printed along the edge from ``quad``'s
+    first corner to its second (its top, as listed) that the brightness-based
+    :func:`find_page_quad` left out with the desk; 0.0 if none.
+
+    A letterhead printed on a dark or coloured band (a ministry's red, a black header) is as
+    dark as the desk in grey, so the bright part of the sheet ends under it and the issuer's
+    name is cut off. In colour the band differs from the desk, which the image's border
+    shows: rows just above the sheet's top edge, flattened, that mostly differ from the desk
+    are the band. A band of nearly the desk's colour (dark grey on a dark wood desk) is told
+    from a grainy desk by its flat print: rows far smoother than the desk are band too.
+    ``desk`` is the image's :func:`_desk`, when the caller looks along several edges.
+    """
+    pixels, f, colour, spread, grain = desk if desk is not None else _desk(image)
+    lum = pixels[:, :, 0]
     q = quad * f
     height = _flattening(q)[2]
     search = int(round(LETTERHEAD_SEARCH * height))
     m, width, _ = _flattening(q, top=search)
-    above = cv2.warpPerspective(np.dstack([lab, local]), m, (width, search),
+    above = cv2.warpPerspective(pixels, m, (width, search),
                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                 borderValue=(-1e4,) * 4)
     middle = above[:, width // 10 : width - width // 10]
     inside = middle[:, :, 0] > -1e3
-    differs = (np.sqrt((((middle[:, :, :3] - desk) / spread) ** 2).sum(axis=2)) > LETTERHEAD_Z)
+    differs = (np.sqrt((((middle[:, :, :3] - colour) / spread) ** 2).sum(axis=2)) > LETTERHEAD_Z)
     share = (differs & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
-    # Row by row, the texture (median local deviation of lightness).
-    texture = np.array(
-        [np.median(r[i, 3]) if i.any() else grain for r, i in zip(middle, inside, strict=True)]
-    )
     band = _band_rows(inside, share >= LETTERHEAD_ROW_SHARE)
     if not LETTERHEAD_MIN * height <= band < search and grain >= LETTERHEAD_GRAIN:
-        # Not by its colour: by a grainy desk's texture. The band's flat print is far
-        # smoother, its type (and the sheet's blurred edge) far rougher; rough rows count
-        # only between smooth ones, and most rows must be smooth.
+        # Not by its colour: by a grainy desk's texture, row by row the median local
+        # deviation of lightness. The band's flat print is far smoother, its type (and the
+        # sheet's blurred edge) far rougher; rough rows count only between smooth ones, and
+        # most rows must be smooth.
+        texture = np.array(
+            [np.median(r[i, 3]) if i.any() else grain
+             for r, i in zip(middle, inside, strict=True)]
+        )
         solid = (share >= LETTERHEAD_ROW_SHARE) | (texture < LETTERHEAD_SMOOTH * grain)
         rough = texture > grain / LETTERHEAD_SMOOTH
         band = _band_rows(inside, solid, rough)
@@ -368,11 +391,12 @@ def correct_perspective(gray: np.ndarray, colour: np.ndarray | None = None) -> S
         return gray, ""
     band, sideways = 0.0, False
     if colour is not None:
+        desk = _desk(colour)
         # The sheet may lie any way up (a photo upside down puts its letterhead at the
         # bottom): each edge in turn is looked at as the top, its corners listed first.
         for turn in range(4):
             turned = np.roll(quad, -turn, axis=0)
-            found = letterhead_band(colour, turned)
+            found = letterhead_band(colour, turned, desk)
             if found:
                 # That edge's corners moved out along the sheet's plane by the band's height.
                 m, width, height = _flattening(turned)
@@ -416,17 +440,21 @@ def invert_dark_bands(gray: np.ndarray) -> Step:
     light marks (the type); its dark part is inverted. A sheet photographed sideways has its
     band down one side: columns are looked at the same way.
     """
-    out, inverted = _invert_dark_rows(gray)
-    turned, more = _invert_dark_rows(np.ascontiguousarray(out.T))
-    if more:
-        out, inverted = np.ascontiguousarray(turned.T), inverted + more
+    out, inverted, columns = _invert_dark_rows(gray)
+    # Columns are looked at only where some column is nearly dark enough to be a band's:
+    # nearly every page has none, and is spared the turned copy and its second analysis.
+    if columns >= COLUMN_BAND_HINT * DARK_BAND_MIN_WIDTH:
+        turned, more, _ = _invert_dark_rows(np.ascontiguousarray(out.T))
+        if more:
+            out, inverted = np.ascontiguousarray(turned.T), inverted + more
     if not inverted:
         return gray, ""
     return out, f"inverted {inverted} light-on-dark band(s)"
 
 
-def _invert_dark_rows(gray: np.ndarray) -> tuple[np.ndarray, int]:
-    """``gray`` with its light-on-dark bands of rows inverted, and how many there were."""
+def _invert_dark_rows(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """``gray`` with its light-on-dark bands of rows inverted, how many there were, and the
+    largest share of a column that is dark."""
     small, f = _shrink(gray, ANALYSIS_SIDE)
     sh, sw = small.shape
     k = max(15, (min(sh, sw) // 40) | 1)
@@ -452,7 +480,7 @@ def _invert_dark_rows(gray: np.ndarray) -> tuple[np.ndarray, int]:
         part = out[g0:g1]
         part[mask] = 255 - part[mask]
         inverted += 1
-    return out, inverted
+    return out, inverted, float(dark.mean(axis=0).max())
 
 
 def normalise_illumination(gray: np.ndarray) -> Step:
