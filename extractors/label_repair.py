@@ -197,11 +197,11 @@ def match_label(
         return None
     others = [s for s, f in zip(scores, owners, strict=True) if f != owners[best]]
     if others and scores[best] - max(others) < MIN_MARGIN:
-        if holds is None:
-            return None
-        fit = {f: holds(f) for f in set(owners)}
-        rivals = [s for s, f in zip(scores, owners, strict=True) if f != owners[best] and fit[f]]
-        if not fit[owners[best]] or (rivals and scores[best] - max(rivals) < MIN_MARGIN):
+        # Another field's label is as close: only the value may settle it, asked of those
+        # fields alone.
+        close = {f for s, f in zip(scores, owners, strict=True) if scores[best] - s < MIN_MARGIN}
+        close.discard(owners[best])
+        if holds is None or not holds(owners[best]) or any(holds(f) for f in close):
             return None
     return owners[best], shown[best]
 

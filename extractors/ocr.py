@@ -74,9 +74,10 @@ CJK_MIN_PAGE_QUALITY = 0.5
 # for 日期) is re-read when a word of it is read below CJK_PREFIX_CONF and looks like Han.
 CJK_PREFIX_CONF = 0.8
 CJK_PREFIX_VALUE_CONF = 0.7
-# A value after a sure label is re-read when it is this short, each word weak: OCR renders a
-# Han word as a few Latin letters ("ik" for 汽油).
-CJK_MAX_VALUE_WORDS = 2
+# A garbled piece this short is re-read however its strokes look (a label before its colon
+# between sure words), or with them (a value after a sure label, each word weak and of a few
+# letters: OCR renders a Han word as a few Latin letters, "ik" for 汽油).
+CJK_SHORT_WORDS = 2
 CJK_MAX_VALUE_CHARS = 3
 # A weak line is a garbled label when a line read at least this surely stands beside or under
 # it ("aREM:" over "05. AUG. 2024", read at 0.77 on a 1080-px photo).
@@ -768,7 +769,7 @@ class TesseractReader:
                 return None
             # Set small, Han characters blur to two strokes a column, like Latin: a head of
             # a word or two, all weak, before its colon needs no gate ("ti!” BMA: 2020").
-            short = colon and n <= CJK_MAX_VALUE_WORDS and all(
+            short = colon and n <= CJK_SHORT_WORDS and all(
                 w.conf < CJK_PREFIX_CONF for w in ws[:n]
             )
             if not short and not any(
@@ -799,7 +800,7 @@ class TesseractReader:
                 run = ws[s : c + 1]
                 if (
                     s > 0
-                    and len(run) <= CJK_MAX_VALUE_WORDS
+                    and len(run) <= CJK_SHORT_WORDS
                     and all(x.conf < CJK_WEAK_CONF for x in run)
                     and ws[s - 1].conf >= CJK_PREFIX_VALUE_CONF
                     and ws[c + 1].conf >= CJK_PREFIX_VALUE_CONF
@@ -817,7 +818,7 @@ class TesseractReader:
             if not colon or ws[colon[0]].conf < CJK_PREFIX_VALUE_CONF:
                 return None
             value = ws[colon[0] + 1 :]
-            if not 0 < len(value) <= CJK_MAX_VALUE_WORDS or any(
+            if not 0 < len(value) <= CJK_SHORT_WORDS or any(
                 w.conf >= CJK_WEAK_CONF or len(w.text) > CJK_MAX_VALUE_CHARS for w in value
             ):
                 return None
