@@ -238,14 +238,20 @@ _SENTENCE_WORDS = frozenset(["the", "that", "this", "is", "are", "was", "were", 
                              "its", "it", "above", "below", "hereby", "which", "with"])  # fmt: skip
 
 
+# Of those, the ones no company's or authority's name holds.
+_CLAUSE_WORDS = _SENTENCE_WORDS - {"the", "of", "and", "with"}
+
+
 def _is_sentence(value: str) -> bool:
-    words = value.split()
-    return (
-        bool(words)
-        and words[0].isalpha()
-        and words[0].islower()
-        and sum(w.lower().strip(".,;") in _SENTENCE_WORDS for w in words) >= 2
-    )
+    """A sentence, not a name: it goes on in lower case with two of its small words, or
+    holds three words no name does ("Confirms that the above is true…", capitalised by a
+    re-read)."""
+    words = [w.lower().strip(".,;") for w in value.split()]
+    if not words:
+        return False
+    if value.split()[0].isalpha() and value.split()[0].islower():
+        return sum(w in _SENTENCE_WORDS for w in words) >= 2
+    return sum(w in _CLAUSE_WORDS for w in words) >= 3
 
 
 # Specks after a name's legal form ("Co., Ltd. renes", "Co. Lid. Fj"): a name ends there.
@@ -286,11 +292,15 @@ def _ocr_month(text: str) -> tuple[str, dict] | None:
     return fixed, {"corrections": [f"month {m[1]!r} read as {month}"]}
 
 
+_L_SHAPES = str.maketrans("!|", "ll")
+
+
 def _ocr_make(text: str) -> tuple[str, dict] | None:
     """The brand a misread one-word make names ("Teyots" → Toyota, "testa" → Tesla): the one
     brand name or Latin alias with the same first letter within one edit (two from six
-    letters on). "Mande" is two edits from Mazda and from nothing else, yet left unread."""
-    word = text.strip().lower()
+    letters on). "Mande" is two edits from Mazda and from nothing else, yet left unread.
+    An l read as ! or | ("Hava!") is an l."""
+    word = text.strip().lower().translate(_L_SHAPES)
     if not re.fullmatch(r"[a-z]{4,}", word):
         return None
     most = 1 if len(word) < 6 else 2
@@ -451,6 +461,34 @@ def _carrier_number(ident: str) -> tuple[str, list[str]]:
     return fixed, [*notes, "a B/L serial after the carrier's SCAC code is digits"]
 
 
+# A frame number's model code OCR read without its digit ("BMSFP-1198882" for BM5FP-…).
+_CHASSIS_LETTERS = re.compile(r"(?<![A-Z0-9])([A-Z]{3,6})\s*[-‐‑–—]\s*([0-9]{6,7})(?![A-Z0-9])")
+
+
+def _chassis_look_alike(text: str) -> tuple[str, list[str]] | None:
+    """A Japanese frame number under its caption whose model code holds no digit, mended
+    where exactly one of its letters after the first is a digit's look-alike (S/5, B/8, Z/2,
+    G/6, O/0, I/1): a model code is letters, then digits (JIS D 0101 frame numbers; GRJ150,
+    ZVW30, BM5FP). Several candidates, or none, leave it unread."""
+    m = _CHASSIS_LETTERS.search(text.upper())
+    if m is None:
+        return None
+    code, serial = m[1], m[2]
+    fits = []
+    for i in range(1, len(code)):
+        digit = code[i].translate(_DIGIT_SHAPES)
+        number = f"{code[:i]}{digit}{code[i + 1:]}-{serial}"
+        if digit != code[i] and is_chassis_number(number):
+            fits.append((number, [f"{code[i]}→{digit} at {i + 1}"]))
+    return fits[0] if len(fits) == 1 else None
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a date and nothing more ("27-JUL-2024", "2024/07/27")."""
+    found = normalize.find_dates(text)
+    return len(found) == 1 and len(found[0][1]) >= len(text.strip(" .,;:")) - 1
+
+
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
     """Parse ``text`` as a ``parser`` value; None when it is not one (never a guess)."""
     text = _first_line(text)
@@ -465,7 +503,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             chassis = find_chassis_numbers(text) or (
                 [compact_chassis_number(text)] if is_chassis_number(text) else []
             )
-            return (None, {"chassis_number": chassis[0]}) if chassis else None
+            if chassis:
+                return None, {"chassis_number": chassis[0]}
+            mended = _chassis_look_alike(text) if ctx.get("ocr") else None
+            if mended is None:
+                return None
+            return None, {"chassis_number": mended[0], "corrections": mended[1]}
         return reading.vin, {"reading": reading}
     if parser == "date":
         found = normalize.find_dates(text, day_first=ctx.get("day_first"))
@@ -594,6 +637,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             value = named
         if parser == "party" and _is_sentence(value):
             return None  # a sentence after the word ("The Seller confirms that the above…")
+        if parser in ("party", "place") and _is_date(value):
+            return None  # the date under a caption garbled into a name's ("issue": Issuer)
         if (
             not value
             or sum(ch.isalnum() for ch in value) < letters
@@ -1048,7 +1093,10 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         if hit.field == "vin" and value is None:
             if "chassis_number" in extra and "chassis_number" not in values:
                 values["chassis_number"] = Value(
-                    extra["chassis_number"], **src, rank=(hit.priority,)
+                    extra["chassis_number"],
+                    **src,
+                    rank=(hit.priority,),
+                    corrections=extra.get("corrections", []),
                 )
             continue
         rank = (hit.priority, src["page"])
@@ -1068,6 +1116,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
         _reread_vin_variants(values, vin_candidates, reread, ctx, notes)
+    if reread is not None and "vin" in stated_fields(dtype) and "vin" not in values:
+        _vin_from_garbles(pages, values, vin_candidates, reread, ctx, notes)
     if "vin" in values and _unconfirmed_join(values["vin"].extra["reading"]):
         notes.append(f"VIN joined from pieces unconfirmed: {values.pop('vin').raw!r}")
     _unlabelled(pages, dtype, values, ctx)
@@ -1193,9 +1243,25 @@ def _read_vin_beside_label(
                 if crop[2] - crop[0] < 4 * h:
                     continue
                 (words,) = reread(page.number, [crop], "vin_line")
-                val = _vin_value(words, page.number, (hits[0].priority, page.number), ctx)
+                rank = (hits[0].priority, page.number)
+                val = _vin_value(words, page.number, rank, ctx)
+                text = "".join(w.text for w in words)
+                if val is None and words and abs(len(_alnum_only(text)) - 17) <= 2:
+                    # Near a VIN's length but none: the words' region read as several
+                    # versions of itself may agree on one its check digit proves.
+                    region = union_box(w.box for w in words)
+                    voted = _voted_vin(
+                        page.number, region, rank, reread, ctx, notes, unproven=True
+                    )
+                    if voted is not None:
+                        val, n, of = voted
+                        val.box = region
+                        val.corrections = [
+                            *val.corrections,
+                            f"read beside its label as {text!r}; {n} of {of} re-readings of "
+                            f"its region spell {val.value}, whose check digit holds",
+                        ]
                 if val is None:
-                    text = "".join(w.text for w in words)
                     notes.append(f"VIN beside its label: no VIN read ({text!r})")
                     continue
                 notes.append(f"VIN read again beside its label: {val.value}")
@@ -1254,35 +1320,116 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
 # Readings of a VIN's region, each a differently resampled version of it, that must agree
 # (check digit holding) before they overrule the page's reading.
 VIN_VARIANT_VOTES = 2
+# A VIN no check digit proves needs this share of the versions, and no rival.
+VIN_UNPROVEN_SHARE = 2 / 3
 
 
 def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     """A VIN whose maker uses the check digit, read so that it fails or so that it cannot be
     a VIN as read (:func:`plausible_vin`): its region read again as several versions of itself
-    (preprocess.line_variants). A VIN that at least
-    VIN_VARIANT_VOTES versions spell as one word of 17 characters (no window picked out of a
-    longer reading), with a check digit its maker uses holding, and more versions than spell any
-    other such VIN, is taken; the check digit alone would pass one wrong reading in eleven."""
+    (preprocess.line_variants), and taken as :func:`_voted_vin` decides."""
     current = values.get("vin")
     if current is None or current.method != "ocr" or current.box is None:
         return
     reading: VinReading = current.extra["reading"]
     if not check_digit_used(reading.vin) or (reading.check_digit_ok and plausible_vin(reading.vin)):
         return
-    versions = reread(current.page, [current.box], "vin_variants")
+    voted = _voted_vin(current.page, current.box, current.rank, reread, ctx, notes)
+    if voted is None:
+        return
+    val, n, of = voted
+    val.box = current.box
+    val.corrections = [
+        *val.corrections,
+        f"read as {current.value}; {n} of {of} re-readings of its region spell "
+        f"{val.value}, whose check digit holds",
+    ]
+    vin_candidates.append(val)
+    values["vin"] = val
+
+
+# A run of words as long as a VIN, give or take two, mixing letters and digits: a VIN OCR
+# garbled ("RMTG43WOMLASEL 9S" for KMTG43JW0ML856198); at most this many are re-read.
+VIN_GARBLES = 3
+
+
+def _vin_garbles(page: PageText) -> list[tuple[str, Box]]:
+    """Runs of one or two adjacent words of an OCR line that may be a VIN garbled."""
+    found: list[tuple[str, Box]] = []
+    for row in build_rows(page):
+        words = [w for c in row.cells for w in c.words]
+        for i in range(len(words)):
+            for j in (i + 1, i + 2):
+                run = words[i:j]
+                if j > len(words) or (j - i == 2 and run[1].box[0] - run[0].box[2] > (
+                        run[0].box[3] - run[0].box[1])):
+                    continue  # two words a gap apart are two values
+                if any(w.text.endswith(":") or re.search(r"[a-z]{4}", w.text) for w in run):
+                    continue  # a label, a word: a VIN is capitals and digits
+                text = _alnum_only("".join(w.text for w in run))
+                digits = sum(ch.isdigit() for ch in text)
+                if abs(len(text) - 17) <= 2 and digits >= 3 and len(text) - digits >= 3:
+                    found.append((text, union_box(w.box for w in run)))
+    return found
+
+
+def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, notes) -> None:
+    """A page that states a VIN but yielded none: the runs that may be one garbled are read
+    again as several versions of themselves (:func:`_voted_vin`)."""
+    tried = 0
+    for page in pages:
+        if page.method != "ocr":
+            continue
+        for text, box in _vin_garbles(page):
+            if tried == VIN_GARBLES:
+                return
+            tried += 1
+            voted = _voted_vin(
+                page.number, box, (90, page.number), reread, ctx, notes, unproven=True
+            )
+            if voted is None:
+                continue
+            val, n, of = voted
+            val.box = box
+            val.corrections = [
+                *val.corrections,
+                f"read as {text!r}; {n} of {of} re-readings of its region spell {val.value}, "
+                "whose check digit holds",
+            ]
+            vin_candidates.append(val)
+            values["vin"] = val
+            return
+
+
+def _voted_vin(
+    page: int, box: Box, rank, reread: Rereader, ctx, notes, *, unproven: bool = False
+) -> tuple | None:
+    """(value, votes, versions): the VIN a region's versions spell. At least VIN_VARIANT_VOTES
+    versions must spell it as one word of 17 characters (no window picked out of a longer
+    reading), with a check digit its maker uses holding, and more versions than spell any
+    other such VIN; the check digit alone would pass one wrong reading in eleven.
+
+    ``unproven``: a VIN whose maker uses no check digit (Korea, Europe) may be taken too, on
+    its form (a maker's WMI, :func:`plausible_vin`) when VIN_UNPROVEN_SHARE of the versions
+    spell it and no version spells another such VIN."""
+    versions = reread(page, [box], "vin_variants")
     spelled: Counter[str] = Counter()
     valid: dict[str, Value] = {}
     for words in versions:
         # one word of 17 characters (a speck of the margin beside it is its own word)
         whole = [w for w in words if len(_VIN_LABEL_READ.sub("", _alnum_only(w.text), 1)) == 17]
-        val = _vin_value(whole if len(whole) == 1 else words, current.page, current.rank, ctx)
+        val = _vin_value(whole if len(whole) == 1 else words, page, rank, ctx)
         if val is None:
             continue
         spelled[val.value] += 1
+        used = check_digit_used(val.value)
         ok = (
-            val.extra["reading"].check_digit_ok
-            and check_digit_used(val.value)
-            and plausible_vin(val.value)
+            val.extra["reading"].check_digit_ok and used and plausible_vin(val.value)
+        ) or (
+            unproven
+            and not used
+            and plausible_vin(val.value, required=False)
+            and wmi.lookup(val.value) is not None
         )
         if len(whole) == 1 and ok:
             valid.setdefault(val.value, val)
@@ -1290,25 +1437,21 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     best = next(((v, n) for v, n in ranked if v in valid), None)
     # Readings that fail a check digit the maker uses cannot be right, however many spell
     # them; only another reading that validates competes.
+    need = VIN_VARIANT_VOTES
+    if best is not None and not check_digit_used(best[0]):
+        need = max(need, VIN_UNPROVEN_SHARE * len(versions))
     if (
         best is None
-        or best[1] < VIN_VARIANT_VOTES
+        or best[1] < need
         or any(n >= best[1] for v, n in ranked if v != best[0] and v in valid)
+        or (need > VIN_VARIANT_VOTES and sum(v in valid for v, _ in ranked) > 1)
     ):
         if spelled:
             notes.append(f"VIN variants undecided: {dict(spelled)}")
-        return
+        return None
     vin, n = best
-    val = valid[vin]
-    val.box = current.box
-    val.corrections = [
-        *val.corrections,
-        f"read as {current.value}; {n} of {len(versions)} re-readings of its region spell "
-        f"{vin}, whose check digit holds",
-    ]
     notes.append(f"VIN variants: {vin} ({n} of {len(versions)})")
-    vin_candidates.append(val)
-    values["vin"] = val
+    return valid[vin], n, len(versions)
 
 
 def _claimed(values: dict[str, Value]) -> list[tuple[int, Box]]:
@@ -1557,6 +1700,16 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
                 if name in allowed and name not in values:
                     values[name] = _cell_value(value, cell, how)
             break
+    if "model" in allowed and "model" not in values:
+        for page in pages:
+            for row in build_rows(page):
+                if (grid := _make_model_year(row)) is not None:
+                    values["model"] = _cell_value(grid[0], grid[1], page.method)
+                    values["model"].corrections = ["caption unread: the cell between a make "
+                                                   "and a year"]
+                    break
+            if "model" in values:
+                break
     if "issuer" in allowed and "issuer" not in values:
         head = _letterhead(pages[0], dtype)
         # Parsed as a party: a speck read as an opening quote goes, a legal form is mended.
@@ -1767,6 +1920,27 @@ def _description(text: str) -> dict | None:
     return None
 
 
+def _make_model_year(row: Row) -> tuple[str, Cell] | None:
+    """The model of a row of three cells, a brand, a word or three and a year: the values
+    under the captions MAKE | MODEL | YEAR of a certificate's grid, read without them
+    ("xPeng | G6 | 2022"). Whether the year is the model year or the year of manufacture,
+    only the caption says: it is left."""
+    if len(row.cells) != 3:
+        return None
+    make, model, year = row.cells
+    if not re.fullmatch(r"(?:19[5-9]\d|20\d\d)", year.text.strip()):
+        return None
+    if normalize.normalize_make(make.text.strip()) is None:
+        return None
+    text = model.text.strip(" —–-_|:;,.'‘’\"")
+    words = text.split()
+    if not 1 <= len(words) <= 3 or _ORG.search(text) or not any(ch.isalnum() for ch in text):
+        return None
+    if normalize.normalize_make(text) is not None:
+        return None  # a second brand: a make's column, not a model's
+    return text, model
+
+
 _ORG = re.compile(
     r"\b(?:Authority|Bureau|Department|Ministry|Customs|Cent(?:er|re)|Services?|Inspection|"
     r"Group|Co\.|Company|Corporation|Corp\.|Ltd\.?|Limited|Inc\.?|K\.K\.|LLC|GmbH|S\.A\.|ASA|"
@@ -1777,6 +1951,7 @@ _ORG = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"\([A-Z]{2,6}\)")
 # A letterhead without a company word must be set this much larger than the median line.
 LETTERHEAD_SCALE = 1.2
 _DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit|Department|Office|Services?)$", re.IGNORECASE)
@@ -1820,8 +1995,13 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
         )
 
     for row in order:
-        for cell in row.cells:
+        for n, cell in enumerate(row.cells):
             if _ORG.search(cell.text) and plausible(cell):
+                # Its acronym set apart after it is part of the name ("… Ltd. (ATJ)").
+                after = row.cells[n + 1] if n + 1 < len(row.cells) else None
+                if after is not None and _ACRONYM.fullmatch(after.text.strip()):
+                    return Cell((*cell.words, *after.words), page=cell.page, row=cell.row,
+                                slope=cell.slope)
                 return cell
     # A name without a company word ("Car History Korea") is still the letterhead when it
     # opens the page above the title, set larger than the text.
@@ -2034,10 +2214,11 @@ def _mileage_entries(pages: list[PageText], ctx) -> tuple[list[dict], list[Row]]
             when, raw, offset = dates[0]
             rest = text[:offset] + " " + text[offset + len(raw) :]
             km = None
+            # OCR may space a group separator from the digits after it ("10, 344 km").
             for m in re.finditer(
-                r"(\d{1,3}(?:[,.\s]\d{3})+|\d{3,7})\s*(km|kms|miles|mi)?\b", rest, re.I
+                r"(\d{1,3}(?:(?:[,.]\s?|\s)\d{3})+|\d{3,7})\s*(km|kms|miles|mi)?\b", rest, re.I
             ):
-                number = m.group(1)
+                number = re.sub(r"(?<=[,.])\s", "", m.group(1))
                 given = (m.group(2) or unit).lower()
                 km = normalize.parse_km(f"{number} {'miles' if given.startswith('mi') else 'km'}")
                 if km is not None:

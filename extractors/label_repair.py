@@ -58,6 +58,8 @@ MAX_SPELLINGS = 32
 MIN_CJK = 3
 MIN_SIMILARITY_CJK = 0.75
 MIN_CJK_CELL = 4
+# A label read surely is rewritten only when this long and one letter off.
+MIN_SURE_LETTERS = 12
 _COLONS = (":", "：")
 _COLON_END = "".join(_COLONS) + " "
 _TRIM = " |:;.,-_—–'‘’\"[](){}!/\\"
@@ -274,15 +276,25 @@ def _garbled_cjk_cell(
 
 
 def _weak(words: list[Word], templates: tuple[FieldTemplate, ...]) -> str | None:
-    """The words' text when they are a short, weak reading that is no label as read."""
+    """The words' text when they are a short, weak reading that is no label as read, or a
+    long label read surely but for one letter ("Year of Manutacture", "Date of Inepection")."""
     text = " ".join(w.text for w in words)
-    if (
-        len(words) > MAX_WORDS
-        or sum(w.conf for w in words) / len(words) >= MAX_CONF
-        or _is_label(text.rstrip(_COLON_END), templates)
-    ):
+    if len(words) > MAX_WORDS or _is_label(text.rstrip(_COLON_END), templates):
+        return None
+    if sum(w.conf for w in words) / len(words) >= MAX_CONF and not _misspelt(text, templates):
         return None
     return text
+
+
+def _misspelt(text: str, templates: tuple[FieldTemplate, ...]) -> bool:
+    """Whether ``text`` is one edit from a label spelling of MIN_SURE_LETTERS letters or more:
+    OCR sure of every word but one letter of a long label."""
+    key = _normal(text.rstrip(_COLON_END).strip(_TRIM))
+    if sum(ch.isalpha() for ch in key) < MIN_SURE_LETTERS:
+        return False
+    best = process.extractOne(key, _table(templates)[0], scorer=Levenshtein.distance,
+                              score_cutoff=1)
+    return best is not None and best[1] == 1
 
 
 def repair_labels(

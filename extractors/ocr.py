@@ -121,6 +121,10 @@ MERGE_SURE = 0.7
 MERGE_MARGIN = 0.15
 # Two boxes are one word's when they share this much of the smaller one's area.
 SAME_PLACE = 0.3
+# The other reading's words fill in where the leader read nothing when this sure...
+FILL_MIN_CONF = 0.5
+# ...or, when the other is the first reading of a page read to a few words, this sure.
+FIRST_FILL_MIN_CONF = 0.0
 
 
 def _read_marks(marks: np.ndarray, words: list[Word]) -> np.ndarray:
@@ -230,7 +234,13 @@ def _same_place(a: Box, b: Box) -> bool:
     return w * h >= SAME_PLACE * max(smaller, 1e-6)
 
 
-def _merge_readings(lead: list[Word], other: list[Word]) -> list[Word]:
+def _centre_in(a: Box, b: Box) -> bool:
+    """Whether box ``a``'s centre lies inside box ``b``."""
+    x, y = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] <= x <= b[2] and b[1] <= y <= b[3]
+
+
+def _merge_readings(lead: list[Word], other: list[Word], fill: float = FILL_MIN_CONF) -> list[Word]:
     """Two readings of one page as one: the leading reading, filled in where it read nothing
     and put right where the other read a word much more surely.
 
@@ -253,7 +263,7 @@ def _merge_readings(lead: list[Word], other: list[Word]) -> list[Word]:
     filled = [
         w
         for w in other
-        if w.conf >= 0.5
+        if w.conf >= fill
         and w not in better
         and not any(_same_place(w.box, v.box) for v in (*kept, *better))
     ]
@@ -580,7 +590,12 @@ class TesseractReader:
             ]
             # The better reading of the page leads; the other fills in where it read nothing.
             lead, other = (second, words) if _covered(marks, second) > before else (words, second)
-            merged = _merge_readings(lead, other)
+            # A page read to a few words (a plate) keeps every one the second pass did not
+            # read: "JHMHA6BU6K5" read at 0.18 beside psm 6's nothing. On a full page the
+            # unsure words are a photo's noise, and would break its rows.
+            sparse = other is words and len(words) < SKIPPED_FEW_WORDS
+            fill = FIRST_FILL_MIN_CONF if sparse else FILL_MIN_CONF
+            merged = _merge_readings(lead, other, fill)
             after = _covered(marks, merged)
             notes.append(
                 f"tesseract psm {psm}: text marks read {before:.0%} -> {after:.0%} "
@@ -871,6 +886,19 @@ class TesseractReader:
                 continue
             if id(ws) in value_ids and not all(_is_cjk(w.text) for w in shifted):
                 continue  # a value re-read is all Chinese, or it is no Chinese value
+            # The Chinese pass spells English letter by letter ("M = intena nc e Re co rd"
+            # for a title's "Maintenance Record" read surely beside 保养记录): the English
+            # pass's sure Latin words stay, and the re-read gives only what lies outside them.
+            latin = [
+                w
+                for w in ws
+                if w.conf >= CJK_PREFIX_CONF
+                and w.text.isascii()
+                and stroke_crossings(page, w.box) < CJK_MIN_STROKES
+            ]
+            shifted = [
+                w for w in shifted if not any(_centre_in(w.box, k.box) for k in latin)
+            ] + latin
             old = sum(w.conf for w in ws) / len(ws)
             new = sum(w.conf for w in shifted) / len(shifted)
             if new > old:

@@ -79,6 +79,12 @@ LETTERHEAD_DARK = 0.75  # a band's lightness at most this share of the sheet's
 LETTERHEAD_GRAIN = 2.5
 LETTERHEAD_SMOOTH = 0.4
 LETTERHEAD_BRIDGE = 2
+LETTERHEAD_EDGE = 6  # rows of the sheet's blurred edge, where the same is crossed
+# A desk whose lightness varies this much (robust deviation) is blotched; rows whose
+# lightness varies across less than this share of it are a band's flat print.
+LETTERHEAD_BLOTCHED = 8.0
+LETTERHEAD_FLAT = 0.33
+LETTERHEAD_OFF = 2.0
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -354,6 +360,19 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray, desk: _Desk | None = No
              for r, i in zip(middle, inside, strict=True)]
         )
         solid = (share >= LETTERHEAD_ROW_SHARE) | (texture < LETTERHEAD_SMOOTH * grain)
+        if spread[0] >= LETTERHEAD_BLOTCHED:
+            # A desk blotched at a larger scale than the grain (a mottled cloth): the band's
+            # rows are of one colour across, the desk's rows of several.
+            medians = np.array(
+                [np.median(r[i, :3], axis=0) if i.any() else colour
+                 for r, i in zip(middle, inside, strict=True)]
+            )
+            across = np.array(
+                [np.median(np.abs(r[i, 0] - m[0])) if i.any() else spread[0]
+                 for r, i, m in zip(middle, inside, medians, strict=True)]
+            )
+            off = np.sqrt((((medians - colour) / spread) ** 2).sum(axis=1))
+            solid |= (1.4826 * across < LETTERHEAD_FLAT * spread[0]) & (off > LETTERHEAD_OFF)
         rough = texture > grain / LETTERHEAD_SMOOTH
         band = _band_rows(inside, solid, rough)
     if band >= search or band < LETTERHEAD_MIN * height:
@@ -369,14 +388,16 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray, desk: _Desk | None = No
 
 def _band_rows(inside: np.ndarray, solid: np.ndarray, rough: np.ndarray | None = None) -> int:
     """Rows of band upwards from the sheet's edge (the last row of ``solid``): rough rows
-    (type) are crossed, and a row or two where type meets print and looks like neither; half
-    of the rows at least must be solid."""
+    (type) are crossed, and a row or two where type meets print, or the sheet's edge meets
+    the band, and looks like neither; half of the rows at least must be solid."""
     band = solid_rows = like_neither = 0
     for rows, y in enumerate(range(len(solid) - 1, -1, -1), start=1):
         if inside[y].mean() < 0.8:
             break
         like_neither = 0 if solid[y] or (rough is not None and rough[y]) else like_neither + 1
-        if like_neither > (0 if rough is None else LETTERHEAD_BRIDGE):
+        # The sheet's blurred edge (its first rows) is neither paper nor band for a row or two.
+        if like_neither > (LETTERHEAD_BRIDGE if rough is not None or rows <= LETTERHEAD_EDGE
+                           else 0):
             break
         if solid[y]:
             band, solid_rows = rows, solid_rows + 1

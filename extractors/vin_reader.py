@@ -86,8 +86,12 @@ def check_digit_used(vin: str) -> bool:
 
 _RUN_RE = re.compile(r"[A-Za-z0-9]+")
 _CHAIN_RE = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9]++(?:(?:[ \t]{1,3}|[ \t]?[-‐‑–][ \t]?)[A-Za-z0-9]++)+"
+    r"(?<![A-Za-z0-9])[A-Za-z0-9]++"
+    r"(?:(?:[ \t]{1,3}|[ \t]?[-‐‑–][ \t]?|[/|.,'’])[A-Za-z0-9]++)+"
 )
+# A mark OCR reads into a VIN from a plate's brushed metal or a photo's grain
+# ("LCOFUNXF9SR7/57179"): a chain joined across one must prove itself (see _proven).
+_STRAY_MARK = re.compile(r"[A-Za-z0-9][/|.,'’][A-Za-z0-9]")
 _GROUP_RE = re.compile(r"[A-Za-z0-9]+")
 _MAX_RUN = 60  # a longer unbroken run is not a glued VIN (hashes, base64)
 _MAX_TEXT = 200_000
@@ -370,6 +374,8 @@ def _segment_candidates(
             reading = _read("".join(parts), text[start:end], (start, end), mandatory_check, 0.05)
             if reading is None:
                 continue
+            if _STRAY_MARK.search(text[start:end]) and not _proven(reading):
+                continue
             whole = i == 0 and j == len(groups) - 1
             if not whole and not (
                 reading.check_digit_ok
@@ -379,6 +385,16 @@ def _segment_candidates(
                 continue
             found.append(reading)
     return found
+
+
+def _proven(reading: VinReading) -> bool:
+    """A reading whose check digit holds where its maker uses one, with no correction beyond
+    the I/O/Q a VIN never holds: what a chain joined across a stray mark must be."""
+    return (
+        reading.check_digit_ok
+        and check_digit_used(reading.vin)
+        and all(c[0] in _IOQ for c in reading.corrections)
+    )
 
 
 def _is_label(word: str) -> bool:

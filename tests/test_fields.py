@@ -142,6 +142,15 @@ def test_service_history_rows_become_mileage_entries():
                                       {"date": "2022-03-28", "odometer_km": 15480}]
 
 
+def test_a_reading_whose_group_separator_ocr_spaced_from_its_digits_is_whole():
+    p = page((60, "SERVICE HISTORY RECORD"),
+             (115, 50, "2023/05/07 5,517 km battery health check"),
+             (130, 50, "2023/11/25 |10, 344 km coolant and brake fluid"), method="ocr")
+    got, _ = _values([p], DocType.mileage_record)
+    assert got["mileage_entries"] == [{"date": "2023-05-07", "odometer_km": 5517},
+                                      {"date": "2023-11-25", "odometer_km": 10344}]
+
+
 def test_a_description_line_states_the_model_year():
     p = page((60, "EXPORT LICENCE"), (100, "Goods: 2022 BYD Atto 3 passenger car"))
     got, _ = _values([p], DocType.export_license)
@@ -435,6 +444,18 @@ def test_the_letterhead_under_a_bilingual_title_is_the_issuer():
     assert got["issuer"] == "CCIC Shanghai Vehicle Services"
 
 
+def test_a_letterheads_acronym_set_apart_is_part_of_its_name():
+    p = page((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "(ATJ)"),
+             (60, 50, "Odometer Verification Certificate"),
+             (100, 50, "Certificate No.: MC-24-519532"), conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert got["issuer"] == "Auto Terminal Japan Ltd. (ATJ)"
+    # another cell beside it is no part of it
+    p = page((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "Yokohama"),
+             (60, 50, "Odometer Verification Certificate"), conf=0.9, method="ocr")
+    assert _values([p], DocType.mileage_certificate)[0]["issuer"] == "Auto Terminal Japan Ltd."
+
+
 def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
     from extractors.page import Word
 
@@ -663,10 +684,12 @@ def test_an_ocr_colour_that_names_no_colour_is_no_value():
 
 @pytest.mark.parametrize(
     ("read", "make"),
-    [("Teyots", "Toyota"), ("testa", "Tesla"), ("Hynudai", "Hyundai"), ("Mande", None)],
+    [("Teyots", "Toyota"), ("testa", "Tesla"), ("Hynudai", "Hyundai"), ("Hava!", "Haval"),
+     ("Mande", None)],
 )
 def test_a_misread_make_within_reach_of_one_brand(read, make):
-    # "Mande" is two edits from Mazda: too far for a five-letter word, left unread
+    # "Mande" is two edits from Mazda: too far for a five-letter word, left unread; "Hava!"
+    # is Haval with its l read as !
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Make: {read}"), method="ocr")
     got, ex = _values([p], DocType.inspection_report)
     assert got.get("make") == make
@@ -712,6 +735,17 @@ def test_a_sentence_after_a_party_word_is_no_party():
     p = page((60, "SELLER DECLARATION"), (140, 50, "Seller confirms that the above is true"),
              method="ocr")
     assert "seller" not in _values([p], DocType.seller_declaration)[0]
+    # A re-read capitalised the sentence's first word: still a sentence.
+    p = page((60, "SELLER DECLARATION"),
+             (140, 50, "Seller Confirms that the above is true and complete to the best of its"),
+             method="ocr")
+    assert "seller" not in _values([p], DocType.seller_declaration)[0]
+    # A name holds "of", "the", "and", "with", never three clause words.
+    p = page((60, "EXPORT LICENCE"),
+             (100, 50, "Issued by: Ministry of Commerce of the People's Republic of China"),
+             method="ocr")
+    assert _values([p], DocType.export_license)[0]["issuer"] == (
+        "Ministry of Commerce of the People's Republic of China")
 
 
 def test_a_disclosure_after_a_misread_declares():
@@ -1328,3 +1362,74 @@ def test_a_models_last_character_read_as_a_sign_is_put_right_on_ocr_pages():
         # A text layer says what it says.
         text = extract([page((100, f"Model: {read}"))], DocType.inspection_report).values
         assert text["model"].value == read
+
+
+def test_a_frame_numbers_model_code_read_without_its_digit_is_mended_on_ocr_pages():
+    # A photographed certificate: BM5FP-1198882 read "BMSFP-1198882" under its caption.
+    p = page((60, "MILEAGE CERTIFICATE"), (100, "Chassis Number: BMSFP-1198882"), method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert got.get("chassis_number") == "BM5FP-1198882"
+    # Two letters that could be the digit (S and O): which one is unknown; left unread.
+    p = page((60, "MILEAGE CERTIFICATE"), (100, "Chassis Number: ZVWSO-1234567"), method="ocr")
+    assert "chassis_number" not in _values([p], DocType.mileage_certificate)[0]
+    # A text layer has no OCR errors to mend.
+    p = page((60, "MILEAGE CERTIFICATE"), (100, "Chassis Number: BMSFP-1198882"))
+    assert "chassis_number" not in _values([p], DocType.mileage_certificate)[0]
+
+
+def test_a_date_is_no_name():
+    # A photographed certificate's "Date of issue" caption read as "issue", taken for
+    # "Issuer": the date under it is no issuer; the letterhead is.
+    p = page((40, "Standards Organisation of Nigeria"), (60, "SONCAP CERTIFICATE"),
+             (100, 50, "Issuer: 27-JUL-2024"), (120, 50, "Port of Loading: 2024/07/27"),
+             method="ocr")
+    got, _ = _values([p], DocType.compliance_certificate)
+    assert got.get("issuer") == "Standards Organisation of Nigeria"
+    assert "port_of_loading" not in got
+
+
+@pytest.mark.parametrize(("spellings", "vin"), [
+    # a Chinese VIN: two versions agree and its check digit holds
+    (["LGW9W2UY4MJ533641"] * 2 + ["LGWSW2UY4MJ533641"] + [""] * 6, "LGW9W2UY4MJ533641"),
+    # a Korean VIN proves nothing by its check digit: two thirds of the versions, no rival
+    (["KNAPH2YX2NB087042"] * 6 + [""] * 3, "KNAPH2YX2NB087042"),
+    (["KNAPH2YX2NB087042"] * 5 + [""] * 4, None),
+    (["KNAPH2YX2NB087042"] * 6 + ["KNAPH2YX2NB087043"], None),
+    # nor does a WMI no maker holds
+    (["QQAPH2YX2NB087042"] * 9, None),
+])
+def test_a_vin_garbled_beyond_reading_is_read_again_as_several_versions(spellings, vin):
+    # A photographed contract's VIN read "RMTG43WOMLASEL 9S": a run as long as a VIN, give or
+    # take two, of letters and digits, on a page that yielded none.
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Frame No.: RMTG43WOMLASEL 9S"),
+             conf=0.5, method="ocr")
+    ex = extract([p], DocType.purchase_contract, reread=_variant_rereader(spellings))
+    assert (ex.values["vin"].value if "vin" in ex.values else None) == vin
+    if vin:
+        assert "re-readings of its region spell" in ex.values["vin"].corrections[-1]
+    # A text layer is what the page says: nothing is re-read.
+    p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Frame No.: RMTG43WOMLASEL 9S"))
+    assert "vin" not in extract([p], DocType.purchase_contract,
+                                reread=_variant_rereader(spellings)).values
+
+
+@pytest.mark.parametrize(("cells", "model"), [
+    (("xPeng", "G6", "2022"), "G6"),
+    (("GAC", "—GS8", "2019"), "GS8"),
+    (("Changan", "CS55 Plus", "2019"), "CS55 Plus"),
+    # not a make, a second make, a company or no year: no model
+    (("Lekki", "G6", "2022"), None),
+    (("Toyota", "Lexus", "2022"), None),
+    (("Toyota", "Tsusho Corporation", "2022"), None),
+    (("xPeng", "G6", "32,306 km"), None),
+])
+def test_the_model_between_a_make_and_a_year_under_unread_captions(cells, model):
+    # A photographed certificate's MAKE | MODEL | MODEL YEAR captions read as specks.
+    p = page((60, "CERTIFICATE OF CONFORMITY"), (100, 50, "Metartre tm eet 1 se"),
+             *[(120, 50 + 150 * i, text) for i, text in enumerate(cells)], method="ocr")
+    got, ex = _values([p], DocType.compliance_certificate)
+    assert got.get("model") == model
+    if model:
+        assert ex.values["model"].corrections[-1].startswith("caption unread")
+        # the year is the model year or the year of manufacture: only its caption says
+        assert "model_year" not in got and "manufacture_year" not in got

@@ -47,8 +47,10 @@ def test_only_weak_ocr_pieces_are_rewritten_and_the_value_keeps_its_source():
     assert got["exporter"].value == "Minato Trading Co., Ltd."
     assert got["exporter"].raw == "Minato Trading Co., Ltd."
     assert got["expiry_date"].value == dt.date(2025, 1, 9)
-    # What OCR read with confidence is what the page says: not rewritten.
-    sure = page(*lines, conf=0.97, method="ocr")
+    # What OCR read with confidence is what the page says: not rewritten (but for one
+    # letter of a long label, below).
+    sure = page(*[(y, x, t.replace("MAME", "MAMF")) for y, x, t in lines], conf=0.97,
+                method="ocr")
     assert repair_labels(sure, _labels(DocType.export_license)) is sure
     # Nor is a text layer ever: it says what the page says.
     text = extract([page(*lines, conf=1.0)], DocType.export_license).values
@@ -87,7 +89,7 @@ def test_a_label_garbled_before_its_colon_is_repaired_and_its_value_kept():
 
 def test_a_sure_head_or_a_chinese_piece_without_a_colon_is_left_as_read():
     tpls = _labels(DocType.seller_declaration)
-    sure = page((100, 50, "Manutacture Year: 2023"), conf=0.97, method="ocr")
+    sure = page((100, 50, "Manutacturo Year: 2023"), conf=0.97, method="ocr")
     assert repair_labels(sure, tpls) is sure
     # Han characters one away from a label, with no colon after them, may be a value.
     bare = page((100, 50, "出三年份"), conf=0.5, method="ocr")
@@ -138,3 +140,16 @@ def test_the_value_after_a_garbled_label_decides_between_two_fields_labels():
     # A whole date fits both (its year is a year): still undecided, still left as read.
     day = page((120, 50, "出三日期 : 2019-07-03"), conf=0.8, method="ocr")
     assert repair_labels(day, tpls, fits) is day
+
+
+def test_a_long_label_read_surely_but_for_one_letter_is_rewritten():
+    # A photographed certificate: every word read at 0.92 or more, "f" read as "t".
+    sure = page((60, 200, "Mileage Certification"),
+                (100, 50, "Year of Manutacture: 2018"), conf=0.97, method="ocr")
+    got = extract([sure], DocType.mileage_certificate).values
+    assert got["manufacture_year"].value == 2018
+    # Two letters off, or a short label one letter off, is left as read when read surely.
+    for text in ("Year of Manutactura: 2018", "Modal: 2018"):
+        sure = page((60, 200, "Mileage Certification"), (100, 50, text), conf=0.97,
+                    method="ocr")
+        assert repair_labels(sure, _labels(DocType.mileage_certificate)) is sure, text

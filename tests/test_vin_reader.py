@@ -303,3 +303,18 @@ def test_a_container_number_and_its_seal_are_no_vin():
     assert read_vin("CMAU4379094154202") is None
     assert find_vins("Container CMAU4379094154202 VIN LGWCP2WX2NS781535")[0].vin == (
         "LGWCP2WX2NS781535")
+
+
+def test_a_stray_mark_inside_a_vin_is_passed_over_when_the_check_digit_proves_it():
+    # A full-size plate photo: the brushed metal read as "/" between two characters.
+    (got,) = find_vins("VIN LCOFUNXF9SR7/57179")
+    assert (got.vin, got.raw) == ("LC0FUNXF9SR757179", "LCOFUNXF9SR7/57179")
+    assert got.corrections == ("O→0 at 3",)
+    assert find_vins("VIN LC0FUNXF9SR7.57179")[0].vin == "LC0FUNXF9SR757179"
+    # Not where the check digit proves nothing (a European VIN) or fails...
+    assert find_vins("WVWZZZ1JZX/W000001") == []
+    assert find_vins("LC0FUNXF8SR7/57179") == []
+    # ...nor where it would take a confusion besides (5 read as S) to make it hold.
+    assert find_vins("LC0FUNXF9SR7/S7179") == []
+    # Dates and codes with slashes are no VIN.
+    assert find_vins("Issued 2025/01/12 ref ABC/DEF/123456789") == []

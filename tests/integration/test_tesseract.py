@@ -357,8 +357,10 @@ def test_a_small_chinese_label_garbled_before_its_colon_is_read_with_chinese(tmp
     ("seed", "number", "doc_type", "how"),
     [(20261220, 10, "mileage_certificate", "upside down: the band along the bottom edge"),
      (20261220, 3, "compliance_certificate", "sideways: the band down a side"),
-     (20261220, 15, "registration_certificate", "dark grey on dark wood: told by its grain")],
-    ids=["upside-down", "sideways", "grey-on-wood"],
+     (20261220, 15, "registration_certificate", "dark grey on dark wood: told by its grain"),
+     (20261223, 19, "inspection_report", "navy on a mottled purple cloth: one colour across"),
+     (20261224, 23, "export_license", "black on dark slate: past the sheet's blurred edge")],
+    ids=["upside-down", "sideways", "grey-on-wood", "navy-on-cloth", "black-on-slate"],
 )
 def test_a_letterhead_band_the_sheet_finder_left_out_is_read(tmp_path, seed, number, doc_type,
                                                              how):
@@ -427,3 +429,45 @@ def test_a_small_photos_vin_read_as_several_versions_of_itself(reader):
     versions = reader.reread_many(spans, psm=6, whitelist=VIN_WHITELIST, image=strip)
     assert len(versions) == len(spans)
     assert sum("".join(w.text for w in v) == VIN for v in versions) >= 2
+
+
+@pytest.mark.parametrize(
+    ("seed", "number", "how"),
+    [(20261223, 19, "psm 3 read the VIN unsurely, psm 6 not at all, yet psm 6 led"),
+     (20261220, 21, "a full-size plate's brushed metal read as a '/' inside the VIN")],
+    ids=["unsure-first-reading", "stray-mark"],
+)
+def test_a_plainly_printed_vin_plate_is_read(tmp_path, seed, number, how):
+    """Generated VIN plate photos, plainly printed, whose VIN was lost: the page's first
+    reading's unsure words fill in where the second pass read nothing; a stray mark inside a
+    VIN is passed over when the check digit proves the VIN."""
+    result, truth = read_generated(tmp_path, seed, number, "vin_verification", "photo_jpg")
+    assert result.document.fields.vin == truth["vin"], how
+
+
+def test_a_frame_number_read_with_a_letter_for_its_digit_is_read(tmp_path):
+    """A generated mileage-certificate photo whose frame number BM5FP-1198882 reads
+    "BMSFP-1198882" under its caption: the one letter of the model code that can be a
+    digit is."""
+    result, truth = read_generated(tmp_path, 20261224, 13, "mileage_certificate", "photo_jpg")
+    assert truth["chassis_number"] == "BM5FP-1198882"
+    assert result.document.fields.chassis_number == truth["chassis_number"]
+    assert "S→5 at 3" in result.document.sources["chassis_number"].corrections
+
+
+def test_a_bilingual_title_keeps_its_english_through_the_chinese_reread(tmp_path):
+    """A generated service-record scan titled 保养记录 / Maintenance Record: the title line is
+    re-read with Chinese for its first half, and the Chinese pass spelt the surely read
+    English "M = intena nc e Re co rd"; the English words stay and the type is known."""
+    result, _ = read_generated(tmp_path, 20261224, 17, "mileage_record", "scan_pdf")
+    assert "Maintenance Record" in result.pages[0].text
+    assert result.document.type == "mileage_record"
+
+
+def test_a_vin_garbled_on_a_small_photo_is_read_as_several_versions(tmp_path):
+    """A generated contract photo (7-px characters) whose Korean VIN the page pass garbles
+    beyond reading: the run as long as a VIN is read again as nine versions of itself, and
+    eight spell KNAPH2YX2NB087042, a Kia VIN of the right form (no check digit to prove it)."""
+    result, truth = read_generated(tmp_path, 20261221, 29, "purchase_contract", "photo_jpg")
+    assert result.document.fields.vin == truth["vin"] == "KNAPH2YX2NB087042"
+    assert "re-readings of its region" in result.document.sources["vin"].corrections[-1]
