@@ -10,6 +10,7 @@ rows, a VIN printed in a goods description) are found in the free text afterward
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -161,8 +162,8 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     if reading is None:
         found = find_vins(text, mandatory_check=mandatory)
         reading = found[0] if found else None
-    if reading is None and ocr and text.count("@") == 1:
-        reading = _read_at_sign(text, mandatory)
+    if reading is None and ocr:
+        reading = _read_look_alikes(text, mandatory)
     joined = _alnum_only(text) if reading is None and ocr else ""
     if len(joined) == 17 and 2 <= len(text.split()) <= 3:
         # A labelled value OCR split at a gap ("JTHEMTOE8AX9091 17"): in free text pieces
@@ -178,16 +179,47 @@ def _read_vin(text: str, ctx: dict) -> VinReading | None:
     return reading
 
 
-def _read_at_sign(text: str, mandatory) -> VinReading | None:
-    """A VIN with one character read as "@" ("L@WCP2WX2NS781535"): a round G, 0 or 6; the
-    one that the check digit its maker uses confirms with no other character changed."""
-    at = text.replace(" ", "").index("@") + 1
-    found = {}
-    for ch in "G06":
-        r = read_vin(text.replace("@", ch), mandatory_check=mandatory)
-        if r is not None and r.check_digit_ok and check_digit_used(r.vin) and not r.corrections:
-            found[r.vin] = replace(r, raw=text.strip(), corrections=(f"@→{ch} at {at}",))
-    return next(iter(found.values())) if len(found) == 1 else None
+# Marks OCR reads for a VIN's characters on photos: a round G, 0 or 6 as "@", a J's hook as
+# ")", a 1 as "|" or "!", an S or 5 as "$"; two V as one W (Chery's LVV read "LW").
+_SYMBOL_SHAPES = {"@": "G06", ")": "J1", "|": "1", "!": "1", "$": "S5"}
+_MAX_SYMBOLS = 2
+
+
+def _read_look_alikes(text: str, mandatory) -> VinReading | None:
+    """The one reading of :func:`look_alike_readings`; None if none or several (J and 1
+    weigh the same in the check digit: "LWTPPJG4)1306889" is LVVTPPJG4J… or LVVTPPJG41…)."""
+    found = look_alike_readings(text, mandatory)
+    return found[0] if len(found) == 1 else None
+
+
+def look_alike_readings(text: str, mandatory=None) -> list[VinReading]:
+    """A VIN read with marks for characters ("L@WCP2WX2NS781535", "LWTPPJG4)1306889"): the
+    readings, each mark put back as a character it looks like and a W one short of 17 as VV,
+    whose check digit their maker uses holds with no other character changed."""
+    chars = "".join(ch for ch in text if ch.isalnum() or ch in _SYMBOL_SHAPES)
+    marks = [i for i, ch in enumerate(chars) if ch in _SYMBOL_SHAPES]
+    if len(marks) > _MAX_SYMBOLS or len(chars) not in (16, 17):
+        return []
+    found: dict[str, VinReading] = {}
+    for picks in itertools.product(*(_SYMBOL_SHAPES[chars[i]] for i in marks)):
+        base = list(chars)
+        notes = []
+        for i, ch in zip(marks, picks, strict=True):
+            base[i] = ch
+            notes.append(f"{chars[i]}→{ch} at {i + 1}")
+        spelled = "".join(base)
+        options = [(spelled, notes)] if len(spelled) == 17 else [
+            (spelled[:i] + "VV" + spelled[i + 1 :], [*notes, f"W→VV at {i + 1}"])
+            for i, ch in enumerate(spelled)
+            if ch.upper() == "W"
+        ]
+        for candidate, why in options:
+            if not why:
+                continue
+            r = read_vin(candidate, mandatory_check=mandatory)
+            if r is not None and r.check_digit_ok and check_digit_used(r.vin) and not r.corrections:
+                found.setdefault(r.vin, replace(r, raw=text.strip(), corrections=tuple(why)))
+    return list(found.values())
 
 
 def _unconfirmed_join(reading: VinReading) -> bool:
@@ -254,6 +286,8 @@ def _is_sentence(value: str) -> bool:
     return sum(w in _CLAUSE_WORDS for w in words) >= 3
 
 
+# A speck read as a lone small letter before a name ("x Tianjin Hengda …"): no name starts so.
+_SPECK_FIRST = re.compile(r"[a-z]\s+(?=[A-Z][a-z])")
 # Specks after a name's legal form ("Co., Ltd. renes", "Co. Lid. Fj"): a name ends there.
 _AFTER_LEGAL_FORM = re.compile(
     r"\b(?:Co\.?,?\s*L\w{1,2}d|Ltd|Limited|Inc|LLC|FZE|GmbH|Corp)\.?\s+(\S.*)$", re.I
@@ -619,9 +653,14 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             named = [p.strip() for p in value.split("|") if sum(ch.isalpha() for ch in p) >= 3]
             if len(named) == 1:
                 value = named[0]
+        speck = _SPECK_FIRST.match(value) if ctx.get("ocr") and parser == "party" else None
+        if speck:
+            extra = {"corrections": [f"dropped {speck[0].strip()!r} before the name"]}
+            value = value[speck.end() :]
         tail = _AFTER_LEGAL_FORM.search(value) if ctx.get("ocr") and parser == "party" else None
         if tail and _junk_tail(tail[1]):
-            extra = {"corrections": [f"dropped {tail[1]!r} after the legal form"]}
+            note = f"dropped {tail[1]!r} after the legal form"
+            extra = {"corrections": [*extra.get("corrections", []), note]}
             value = value[: tail.start(1)].rstrip()
         if ctx.get("ocr") and parser == "party":
             value, fixed = normalize.fix_legal_form(value)
@@ -1169,10 +1208,14 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                         values["vin"] = val
             if ocr:
                 # A word one character too long, its caption unread ("Frame No." as "Figen
-                # ie"): the 17 picked from it are a guess; the deletions that validate are
-                # offered as under a label, for the other documents to choose between.
-                for word in span.words:
-                    for r in stray_character_readings(word.text):
+                # ie"), or read with marks for characters: the readings that validate are
+                # candidates, for the other documents to choose between.
+                pairs = zip(span.words, (*span.words[1:], None), strict=True)
+                for word, after in pairs:
+                    found = stray_character_readings(word.text) + look_alike_readings(word.text)
+                    if after is not None:
+                        found += look_alike_readings(f"{word.text} {after.text}")
+                    for r in found:
                         if not any(c.value == r.vin for c in vin_candidates):
                             src = _value_from((word,), r.raw, page.number, page.method)
                             src["raw"] = r.raw
@@ -1254,13 +1297,9 @@ def _read_vin_beside_label(
                         page.number, region, rank, reread, ctx, notes, unproven=True
                     )
                     if voted is not None:
-                        val, n, of = voted
+                        val, why = voted
                         val.box = region
-                        val.corrections = [
-                            *val.corrections,
-                            f"read beside its label as {text!r}; {n} of {of} re-readings of "
-                            f"its region spell {val.value}, whose check digit holds",
-                        ]
+                        val.corrections = [*val.corrections, f"read as {text!r}; {why}"]
                 if val is None:
                     notes.append(f"VIN beside its label: no VIN read ({text!r})")
                     continue
@@ -1337,13 +1376,9 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     voted = _voted_vin(current.page, current.box, current.rank, reread, ctx, notes)
     if voted is None:
         return
-    val, n, of = voted
+    val, why = voted
     val.box = current.box
-    val.corrections = [
-        *val.corrections,
-        f"read as {current.value}; {n} of {of} re-readings of its region spell "
-        f"{val.value}, whose check digit holds",
-    ]
+    val.corrections = [*val.corrections, f"read as {current.value}; {why}"]
     vin_candidates.append(val)
     values["vin"] = val
 
@@ -1359,10 +1394,9 @@ def _vin_garbles(page: PageText) -> list[tuple[str, Box]]:
     for row in build_rows(page):
         words = [w for c in row.cells for w in c.words]
         for i in range(len(words)):
-            for j in (i + 1, i + 2):
-                run = words[i:j]
-                if j > len(words) or (j - i == 2 and run[1].box[0] - run[0].box[2] > (
-                        run[0].box[3] - run[0].box[1])):
+            for run in [words[i : i + n] for n in (1, 2) if i + n <= len(words)]:
+                gap = run[-1].box[0] - run[0].box[2]
+                if len(run) == 2 and gap > run[0].box[3] - run[0].box[1]:
                     continue  # two words a gap apart are two values
                 if any(w.text.endswith(":") or re.search(r"[a-z]{4}", w.text) for w in run):
                     continue  # a label, a word: a VIN is capitals and digits
@@ -1389,13 +1423,9 @@ def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, note
             )
             if voted is None:
                 continue
-            val, n, of = voted
+            val, why = voted
             val.box = box
-            val.corrections = [
-                *val.corrections,
-                f"read as {text!r}; {n} of {of} re-readings of its region spell {val.value}, "
-                "whose check digit holds",
-            ]
+            val.corrections = [*val.corrections, f"read as {text!r}; {why}"]
             vin_candidates.append(val)
             values["vin"] = val
             return
@@ -1403,8 +1433,8 @@ def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, note
 
 def _voted_vin(
     page: int, box: Box, rank, reread: Rereader, ctx, notes, *, unproven: bool = False
-) -> tuple | None:
-    """(value, votes, versions): the VIN a region's versions spell. At least VIN_VARIANT_VOTES
+) -> tuple[Value, str] | None:
+    """(value, why): the VIN a region's versions spell. At least VIN_VARIANT_VOTES
     versions must spell it as one word of 17 characters (no window picked out of a longer
     reading), with a check digit its maker uses holding, and more versions than spell any
     other such VIN; the check digit alone would pass one wrong reading in eleven.
@@ -1451,7 +1481,11 @@ def _voted_vin(
         return None
     vin, n = best
     notes.append(f"VIN variants: {vin} ({n} of {len(versions)})")
-    return valid[vin], n, len(versions)
+    why = f"{n} of {len(versions)} re-readings of its region spell {vin}, " + (
+        "whose check digit holds" if check_digit_used(vin) else
+        "and none another VIN (its maker uses no check digit)"
+    )
+    return valid[vin], why
 
 
 def _claimed(values: dict[str, Value]) -> list[tuple[int, Box]]:
@@ -1952,6 +1986,21 @@ _ORG = re.compile(
 
 
 _ACRONYM = re.compile(r"\([A-Z]{2,6}\)")
+# A line no name ends with: the name goes on in the next ("… of the People's" / "Republic
+# of China").
+_BROKEN_NAME = re.compile(r"(?:\b(?:of|the|and|for)|'s|&)$", re.IGNORECASE)
+
+
+def _name_goes_on(cell: Cell, plausible: Callable[[Cell], bool]) -> bool:
+    """Whether a cell can be the rest of a broken name: capitalised words (and of, the,
+    and, for), no digits."""
+    words = cell.text.split()
+    return (
+        bool(words)
+        and plausible(cell)
+        and not any(ch.isdigit() for ch in cell.text)
+        and all(w[0].isupper() or w.lower() in ("of", "the", "and", "for") for w in words)
+    )
 # A letterhead without a company word must be set this much larger than the median line.
 LETTERHEAD_SCALE = 1.2
 _DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit|Department|Office|Services?)$", re.IGNORECASE)
@@ -1994,12 +2043,20 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
             and sum(w.conf for w in cell.words) / len(cell.words) >= 0.5
         )
 
-    for row in order:
+    for i, row in enumerate(order):
         for n, cell in enumerate(row.cells):
             if _ORG.search(cell.text) and plausible(cell):
-                # Its acronym set apart after it is part of the name ("… Ltd. (ATJ)").
+                # Its acronym set apart after it is part of the name ("… Ltd. (ATJ)"); so is
+                # the line a name broken after "of", "the" or "People's" goes on in.
                 after = row.cells[n + 1] if n + 1 < len(row.cells) else None
-                if after is not None and _ACRONYM.fullmatch(after.text.strip()):
+                if after is None and i + 1 < len(order) and len(order[i + 1].cells) == 1:
+                    after = order[i + 1].cells[0]
+                if after is not None and not (
+                    (after.row == cell.row and _ACRONYM.fullmatch(after.text.strip()))
+                    or (_BROKEN_NAME.search(cell.text) and _name_goes_on(after, plausible))
+                ):
+                    after = None
+                if after is not None:
                     return Cell((*cell.words, *after.words), page=cell.page, row=cell.row,
                                 slope=cell.slope)
                 return cell

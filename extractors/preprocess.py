@@ -81,7 +81,10 @@ LETTERHEAD_SMOOTH = 0.4
 LETTERHEAD_BRIDGE = 2
 LETTERHEAD_EDGE = 6  # rows of the sheet's blurred edge, where the same is crossed
 # A desk whose lightness varies this much (robust deviation) is blotched; rows whose
-# lightness varies across less than this share of it are a band's flat print.
+# lightness varies across less than this share of it, and whose colour stands this many of
+# the desk's deviations off its own, are a band's flat print (navy on a mottled purple
+# cloth: rows 1.5-2 across against the cloth's 5-10, 2.4 deviations off). Flatness alone
+# took wood grain, whose rows run along the grain, for bands.
 LETTERHEAD_BLOTCHED = 8.0
 LETTERHEAD_FLAT = 0.33
 LETTERHEAD_OFF = 2.0
@@ -333,7 +336,8 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray, desk: _Desk | None = No
     name is cut off. In colour the band differs from the desk, which the image's border
     shows: rows just above the sheet's top edge, flattened, that mostly differ from the desk
     are the band. A band of nearly the desk's colour (dark grey on a dark wood desk) is told
-    from a grainy desk by its flat print: rows far smoother than the desk are band too.
+    from a grainy desk by its flat print: rows far smoother than the desk are band too; from
+    a blotched desk by rows of one colour across, a little off the desk's.
     ``desk`` is the image's :func:`_desk`, when the caller looks along several edges.
     """
     pixels, f, colour, spread, grain = desk if desk is not None else _desk(image)

@@ -475,9 +475,10 @@ def find_chassis_numbers(text: str) -> list[str]:
     """
     if not isinstance(text, str) or not text or len(text) > _MAX_TEXT:
         return []
-    # Dashes first: OCR reads the hyphen of a photographed plate as an em dash, which the
-    # preparation below would blank as any other non-ASCII character.
-    dashed = re.sub(r"[ \t]*[\-‐‑‒–—−ー－][ \t]*", "-", text)
+    # Dashes first: OCR reads the hyphen of a photographed plate as an em dash, or as two
+    # ("NT32—-6192723"), which the preparation below would blank as any other non-ASCII
+    # character.
+    dashed = re.sub(r"[ \t]*[\-‐‑‒–—−ー－]+[ \t]*", "-", text)
     prepared = _prepare_dashes(dashed).upper()
     found: list[str] = []
     for m in vincheck.CHASSIS_NUMBER_RE.finditer(prepared):

@@ -285,3 +285,19 @@ def test_a_blurred_photos_3_6_and_0_read_as_s_s_and_c_are_put_right_by_the_other
                _doc("photo.jpg", "ocr", 0.41, vin="LMGA3HGF4NV295136")]
     agree_on_vin(results)
     assert results[2].document.fields.vin == "LMGA3HGF4NV295136"
+
+
+def test_a_vin_read_with_marks_for_characters_is_chosen_from_the_page_by_the_others():
+    # "LWTPPJG4)1306889": W for VV and ")" for J, or for 1 (the same weight in the check
+    # digit); the page yields no VIN of its own, the others choose between its candidates
+    real = "LVVTPPJG4J1306889"
+    p = page((60, 200, "MAINTENANCE RECORD"), (100, 50, "VS / VIN: LWTPPJG4)1306889"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.mileage_record)
+    assert "vin" not in ex.values
+    photo = ReadResult(Document(file="photo.jpg", sha256="0" * 64, type=DocType.mileage_record,
+                                fields=Fields()), [])
+    photo.vin_candidates = ex.vin_candidates
+    agree_on_vin([_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo])
+    assert photo.document.fields.vin == real
+    assert photo.document.sources["vin"].corrections[:2] == [")→J at 9", "W→VV at 2"]

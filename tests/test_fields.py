@@ -456,6 +456,21 @@ def test_a_letterheads_acronym_set_apart_is_part_of_its_name():
     assert _values([p], DocType.mileage_certificate)[0]["issuer"] == "Auto Terminal Japan Ltd."
 
 
+@pytest.mark.parametrize("rows", [
+    ((40, 50, "Ministry of Commerce of the People's"), (40, 330, "Republic of China")),
+    ((40, 50, "Ministry of Commerce of the People's"), (54, 50, "Republic of China")),
+])
+def test_a_letterhead_broken_after_a_word_no_name_ends_with_goes_on(rows):
+    p = page(*rows, (80, 50, "出口许可证 / Export Licence"),
+             (100, 50, "Licence No.: 23-CD-478631"), conf=0.9, method="ocr")
+    got, _ = _values([p], DocType.export_license)
+    assert got["issuer"] == "Ministry of Commerce of the People's Republic of China"
+    # a name that ends where it should is not joined to the line under it
+    p = page((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office"),
+             (80, 50, "Export Licence"), conf=0.9, method="ocr")
+    assert _values([p], DocType.export_license)[0]["issuer"] == "Ministry of Commerce"
+
+
 def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
     from extractors.page import Word
 
@@ -812,6 +827,8 @@ def test_the_one_distance_under_an_unread_caption_is_the_odometer():
     ("Kobe Global Motors Co., Ltd. Japan Branch", "Kobe Global Motors Co., Ltd. Japan Branch"),
     # OCR lower-cases a capital; a name is no sentence for it
     ("incheon Auto Export inc.", "incheon Auto Export inc."),
+    # a speck read as a lone small letter before the name
+    ("x Tianjin Hengda Vehicle Export Co., Ltd. Fj", "Tianjin Hengda Vehicle Export Co., Ltd."),
 ])
 def test_specks_after_a_legal_form_end_the_name(read, name):
     p = page((60, "EXPORT LICENCE"), (100, 50, f"Exporter: {read}"), method="ocr")
@@ -1406,7 +1423,10 @@ def test_a_vin_garbled_beyond_reading_is_read_again_as_several_versions(spelling
     ex = extract([p], DocType.purchase_contract, reread=_variant_rereader(spellings))
     assert (ex.values["vin"].value if "vin" in ex.values else None) == vin
     if vin:
-        assert "re-readings of its region spell" in ex.values["vin"].corrections[-1]
+        why = ex.values["vin"].corrections[-1]
+        assert "re-readings of its region spell" in why
+        # what proves it is said: the check digit, or only the versions' agreement
+        assert ("whose check digit holds" in why) == (vin[0] == "L"), why
     # A text layer is what the page says: nothing is re-read.
     p = page((60, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Frame No.: RMTG43WOMLASEL 9S"))
     assert "vin" not in extract([p], DocType.purchase_contract,
@@ -1433,3 +1453,32 @@ def test_the_model_between_a_make_and_a_year_under_unread_captions(cells, model)
         assert ex.values["model"].corrections[-1].startswith("caption unread")
         # the year is the model year or the year of manufacture: only its caption says
         assert "model_year" not in got and "manufacture_year" not in got
+
+
+def test_a_vin_one_character_short_with_vv_read_as_w():
+    # A plate photo: Chery's LVV read "LW", the VIN then 16 characters.
+    p = page((60, "CHERY AUTOMOBILE CO., LTD."), (100, 50, "VIN: LWGS83R6LZ6 15028"),
+             conf=0.7, method="ocr")
+    ex = extract([p], DocType.vin_verification)
+    assert ex.values["vin"].value == "LVVGS83R6LZ615028"
+    assert ex.values["vin"].corrections == ["W→VV at 2"]
+    # Not when the check digit fails so read, nor on a text layer.
+    p = page((60, "CHERY"), (100, 50, "VIN: LWGS83R6LZ6 15029"), conf=0.7, method="ocr")
+    assert "vin" not in extract([p], DocType.vin_verification).values
+    p = page((60, "CHERY"), (100, 50, "VIN: LWGS83R6LZ6 15028"))
+    assert "vin" not in extract([p], DocType.vin_verification).values
+
+
+def test_marks_read_for_a_vins_characters_are_candidates_when_ambiguous():
+    from extractors.fields import look_alike_readings
+
+    # ")" for a J's hook and W for VV: J and 1 weigh the same in the check digit, so both
+    # validate; neither is taken alone, both are offered to the other documents.
+    found = {r.vin: r.corrections for r in look_alike_readings("LWTPPJG4)1306889")}
+    assert found == {"LVVTPPJG4J1306889": (")→J at 9", "W→VV at 2"),
+                     "LVVTPPJG411306889": (")→1 at 9", "W→VV at 2")}
+    p = page((60, "MAINTENANCE RECORD"), (100, 50, "VS / VIN: LWTPPJG4)1306889"), conf=0.7,
+             method="ocr")
+    ex = extract([p], DocType.mileage_record)
+    assert "vin" not in ex.values
+    assert {"LVVTPPJG4J1306889", "LVVTPPJG411306889"} <= {c.value for c in ex.vin_candidates}

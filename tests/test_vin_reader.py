@@ -295,6 +295,7 @@ def test_a_frame_number_whose_hyphen_was_read_as_a_dash_is_found():
     # OCR of a photographed plate: "CHASSIS NO. GSE20—9638148" (an em dash).
     assert find_chassis_numbers("CHASSIS NO. GSE20—9638148") == ["GSE20-9638148"]
     assert find_chassis_numbers("E12 – 6197903") == ["E12-6197903"]
+    assert find_chassis_numbers("CHASSIS NO. NT32—-6192723") == ["NT32-6192723"]
 
 
 def test_a_container_number_and_its_seal_are_no_vin():
