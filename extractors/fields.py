@@ -1728,16 +1728,11 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             values["mileage_entries"] = _rows_value(entries, used, method)
     cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
     for cell, how in cells:
-        found = _description(cell.text)
-        if found:
-            desc, model_words = found
+        desc = _description(cell.text)
+        if desc:
             for name, value in desc.items():
                 if name in allowed and name not in values:
-                    # The model's own words are its box: a re-read of the whole line is no
-                    # model ("2022 MG MG5" for "MGS").
-                    where = cell if name != "model" else replace(
-                        cell, words=cell.words[model_words])
-                    values[name] = _cell_value(value, where, how)
+                    values[name] = _cell_value(value, cell, how)
             break
     if "model" in allowed and "model" not in values:
         for page in pages:
@@ -1940,9 +1935,8 @@ _DESCRIPTION_STOP = frozenset(
 )
 
 
-def _description(text: str) -> tuple[dict, slice] | None:
-    """``2022 BYD Atto 3``: the model year, make and model of a description line, and which
-    of its words (split on spaces) are the model's."""
+def _description(text: str) -> dict | None:
+    """``2022 BYD Atto 3``: the model year, make and model of a description line."""
     for m in re.finditer(r"(?<!\d)(19[5-9]\d|20\d\d)\s+(\S.*)", text):
         words = m.group(2).split()
         for n in (1, 2, 3):
@@ -1956,8 +1950,7 @@ def _description(text: str) -> tuple[dict, slice] | None:
                 out = {"model_year": int(m.group(1)), "make": make}
                 if model:
                     out["model"] = " ".join(model)
-                first = len(text[: m.start(2)].split()) + n
-                return out, slice(first, first + len(model))
+                return out
     return None
 
 

@@ -157,21 +157,6 @@ def test_a_description_line_states_the_model_year():
     assert got["model_year"] == 2022
 
 
-def test_a_models_box_in_a_description_line_is_its_own_words():
-    # A re-read of a weak model reads its box: the whole line would read "2022 MG MG5".
-    from extractors.page import Word
-
-    p = page((60, "BILL OF LADING"), (100, 50, "2022 MG MGS"), conf=0.5, method="ocr")
-    model = next(w for w in p.words if w.text == "MGS")
-
-    def reread(page_number, boxes, purpose):
-        return [[Word("MG5", b, 0.9)] if b[0] >= model.box[0] - 20 else
-                [Word("2022 MG MG5", b, 0.9)] for b in boxes]
-
-    ex = extract([p], DocType.bill_of_lading, reread=reread)
-    assert ex.values["model"].value == "MG5"
-
-
 def test_a_japanese_frame_number_is_a_chassis_number_not_a_bad_vin():
     p = page((60, "EXPORT CERTIFICATE / REGISTRATION CERTIFICATE"),
              (100, "Chassis No.: GRJ150-0012345"))
