@@ -444,31 +444,26 @@ def test_the_letterhead_under_a_bilingual_title_is_the_issuer():
     assert got["issuer"] == "CCIC Shanghai Vehicle Services"
 
 
-def test_a_letterheads_acronym_set_apart_is_part_of_its_name():
-    p = page((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "(ATJ)"),
-             (60, 50, "Odometer Verification Certificate"),
-             (100, 50, "Certificate No.: MC-24-519532"), conf=0.9, method="ocr")
-    got, _ = _values([p], DocType.mileage_certificate)
-    assert got["issuer"] == "Auto Terminal Japan Ltd. (ATJ)"
-    # another cell beside it is no part of it
-    p = page((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "Yokohama"),
-             (60, 50, "Odometer Verification Certificate"), conf=0.9, method="ocr")
-    assert _values([p], DocType.mileage_certificate)[0]["issuer"] == "Auto Terminal Japan Ltd."
+MINISTRY = "Ministry of Commerce of the People's"
 
 
-@pytest.mark.parametrize("rows", [
-    ((40, 50, "Ministry of Commerce of the People's"), (40, 330, "Republic of China")),
-    ((40, 50, "Ministry of Commerce of the People's"), (54, 50, "Republic of China")),
+@pytest.mark.parametrize(("rows", "name", "apart", "alone"), [
+    # an acronym set apart; another cell beside the name is no part of it
+    (((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "(ATJ)")),
+     "Auto Terminal Japan Ltd. (ATJ)",
+     ((40, 50, "Auto Terminal Japan Ltd."), (40, 300, "Yokohama")), "Auto Terminal Japan Ltd."),
+    # a name broken after a word no name ends with goes on in the next cell or line; one that
+    # ends where it should is not joined to the line under it
+    (((40, 50, MINISTRY), (40, 330, "Republic of China")), f"{MINISTRY} Republic of China",
+     ((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office")), "Ministry of Commerce"),
+    (((40, 50, MINISTRY), (54, 50, "Republic of China")), f"{MINISTRY} Republic of China",
+     ((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office")), "Ministry of Commerce"),
 ])
-def test_a_letterhead_broken_after_a_word_no_name_ends_with_goes_on(rows):
-    p = page(*rows, (80, 50, "出口许可证 / Export Licence"),
-             (100, 50, "Licence No.: 23-CD-478631"), conf=0.9, method="ocr")
-    got, _ = _values([p], DocType.export_license)
-    assert got["issuer"] == "Ministry of Commerce of the People's Republic of China"
-    # a name that ends where it should is not joined to the line under it
-    p = page((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office"),
-             (80, 50, "Export Licence"), conf=0.9, method="ocr")
-    assert _values([p], DocType.export_license)[0]["issuer"] == "Ministry of Commerce"
+def test_a_letterhead_goes_on_in_its_acronym_or_after_a_break(rows, name, apart, alone):
+    for head, issuer in ((rows, name), (apart, alone)):
+        p = page(*head, (80, 50, "Export Licence"), (100, 50, "Licence No.: 23-CD-478631"),
+                 conf=0.9, method="ocr")
+        assert _values([p], DocType.export_license)[0]["issuer"] == issuer
 
 
 def test_a_weak_value_re_read_keeps_only_the_words_of_the_value():
