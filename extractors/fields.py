@@ -278,10 +278,11 @@ def _is_sentence(value: str) -> bool:
     """A sentence, not a name: it goes on in lower case with two of its small words, or
     holds three words no name does ("Confirms that the above is true…", capitalised by a
     re-read)."""
-    words = [w.lower().strip(".,;") for w in value.split()]
-    if not words:
+    split = value.split()
+    if not split:
         return False
-    if value.split()[0].isalpha() and value.split()[0].islower():
+    words = [w.lower().strip(".,;") for w in split]
+    if split[0].isalpha() and split[0].islower():
         return sum(w in _SENTENCE_WORDS for w in words) >= 2
     return sum(w in _CLAUSE_WORDS for w in words) >= 3
 
@@ -1212,12 +1213,14 @@ def _vin_from_free_text(pages, dtype, values, vin_candidates, ctx) -> None:
                 # candidates, for the other documents to choose between.
                 pairs = zip(span.words, (*span.words[1:], None), strict=True)
                 for word, after in pairs:
-                    found = stray_character_readings(word.text) + look_alike_readings(word.text)
+                    alone = stray_character_readings(word.text) + look_alike_readings(word.text)
+                    found = [(r, (word,)) for r in alone]
                     if after is not None:
-                        found += look_alike_readings(f"{word.text} {after.text}")
-                    for r in found:
+                        both = look_alike_readings(f"{word.text} {after.text}")
+                        found += [(r, (word, after)) for r in both]
+                    for r, read in found:
                         if not any(c.value == r.vin for c in vin_candidates):
-                            src = _value_from((word,), r.raw, page.number, page.method)
+                            src = _value_from(read, r.raw, page.number, page.method)
                             src["raw"] = r.raw
                             vin_candidates.append(
                                 Value(r.vin, **src, corrections=list(r.corrections),
@@ -1293,13 +1296,8 @@ def _read_vin_beside_label(
                     # Near a VIN's length but none: the words' region read as several
                     # versions of itself may agree on one its check digit proves.
                     region = union_box(w.box for w in words)
-                    voted = _voted_vin(
-                        page.number, region, rank, reread, ctx, notes, unproven=True
-                    )
-                    if voted is not None:
-                        val, why = voted
-                        val.box = region
-                        val.corrections = [*val.corrections, f"read as {text!r}; {why}"]
+                    val = _voted_vin(page.number, region, text, rank, reread, ctx, notes,
+                                     unproven=True)
                 if val is None:
                     notes.append(f"VIN beside its label: no VIN read ({text!r})")
                     continue
@@ -1373,14 +1371,10 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
     reading: VinReading = current.extra["reading"]
     if not check_digit_used(reading.vin) or (reading.check_digit_ok and plausible_vin(reading.vin)):
         return
-    voted = _voted_vin(current.page, current.box, current.rank, reread, ctx, notes)
-    if voted is None:
-        return
-    val, why = voted
-    val.box = current.box
-    val.corrections = [*val.corrections, f"read as {current.value}; {why}"]
-    vin_candidates.append(val)
-    values["vin"] = val
+    val = _voted_vin(current.page, current.box, current.value, current.rank, reread, ctx, notes)
+    if val is not None:
+        vin_candidates.append(val)
+        values["vin"] = val
 
 
 # A run of words as long as a VIN, give or take two, mixing letters and digits: a VIN OCR
@@ -1418,23 +1412,20 @@ def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, note
             if tried == VIN_GARBLES:
                 return
             tried += 1
-            voted = _voted_vin(
-                page.number, box, (90, page.number), reread, ctx, notes, unproven=True
-            )
-            if voted is None:
-                continue
-            val, why = voted
-            val.box = box
-            val.corrections = [*val.corrections, f"read as {text!r}; {why}"]
-            vin_candidates.append(val)
-            values["vin"] = val
-            return
+            val = _voted_vin(page.number, box, text, (90, page.number), reread, ctx, notes,
+                             unproven=True)
+            if val is not None:
+                vin_candidates.append(val)
+                values["vin"] = val
+                return
 
 
 def _voted_vin(
-    page: int, box: Box, rank, reread: Rereader, ctx, notes, *, unproven: bool = False
-) -> tuple[Value, str] | None:
-    """(value, why): the VIN a region's versions spell. At least VIN_VARIANT_VOTES
+    page: int, box: Box, read_as: str, rank, reread: Rereader, ctx, notes, *,
+    unproven: bool = False,
+) -> Value | None:
+    """The VIN the versions of the region ``box`` (read as ``read_as``) spell, with that box
+    and a correction that says why it was taken. At least VIN_VARIANT_VOTES
     versions must spell it as one word of 17 characters (no window picked out of a longer
     reading), with a check digit its maker uses holding, and more versions than spell any
     other such VIN; the check digit alone would pass one wrong reading in eleven.
@@ -1485,7 +1476,10 @@ def _voted_vin(
         "whose check digit holds" if check_digit_used(vin) else
         "and none another VIN (its maker uses no check digit)"
     )
-    return valid[vin], why
+    val = valid[vin]
+    val.box = box
+    val.corrections = [*val.corrections, f"read as {read_as!r}; {why}"]
+    return val
 
 
 def _claimed(values: dict[str, Value]) -> list[tuple[int, Box]]:
@@ -1734,16 +1728,10 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
                 if name in allowed and name not in values:
                     values[name] = _cell_value(value, cell, how)
             break
-    if "model" in allowed and "model" not in values:
-        for page in pages:
-            for row in build_rows(page):
-                if (grid := _make_model_year(row)) is not None:
-                    values["model"] = _cell_value(grid[0], grid[1], page.method)
-                    values["model"].corrections = ["caption unread: the cell between a make "
-                                                   "and a year"]
-                    break
-            if "model" in values:
-                break
+    grids = ((*g, p.method) for p in pages for r in build_rows(p) if (g := _make_model_year(r)))
+    if "model" in allowed and "model" not in values and (grid := next(grids, None)):
+        values["model"] = _cell_value(*grid)
+        values["model"].corrections = ["caption unread: the cell between a make and a year"]
     if "issuer" in allowed and "issuer" not in values:
         head = _letterhead(pages[0], dtype)
         # Parsed as a party: a speck read as an opening quote goes, a legal form is mended.
@@ -2001,6 +1989,8 @@ def _name_goes_on(cell: Cell, plausible: Callable[[Cell], bool]) -> bool:
         and not any(ch.isdigit() for ch in cell.text)
         and all(w[0].isupper() or w.lower() in ("of", "the", "and", "for") for w in words)
     )
+
+
 # A letterhead without a company word must be set this much larger than the median line.
 LETTERHEAD_SCALE = 1.2
 _DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit|Department|Office|Services?)$", re.IGNORECASE)

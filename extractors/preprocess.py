@@ -372,8 +372,8 @@ def letterhead_band(image: np.ndarray, quad: np.ndarray, desk: _Desk | None = No
                  for r, i in zip(middle, inside, strict=True)]
             )
             across = np.array(
-                [np.median(np.abs(r[i, 0] - m[0])) if i.any() else spread[0]
-                 for r, i, m in zip(middle, inside, medians, strict=True)]
+                [np.median(np.abs(r[i, 0] - med[0])) if i.any() else spread[0]
+                 for r, i, med in zip(middle, inside, medians, strict=True)]
             )
             off = np.sqrt((((medians - colour) / spread) ** 2).sum(axis=1))
             solid |= (1.4826 * across < LETTERHEAD_FLAT * spread[0]) & (off > LETTERHEAD_OFF)
