@@ -387,8 +387,24 @@ _SPLIT_LAST_GROUP = re.compile(r"\s*(\S*[-/]\d+) (\d+)\s*")
 LAST_GROUP_MAX = 8  # digits in the last group of a number once joined (PSI-24-666951)
 
 
+# A lower-case l in a number otherwise of capitals and digits is OCR's reading of an I
+# beside a letter ("Ml240717-09" for MI240717-09), of a 1 between digits.
+_UPPER_NUMBER_WITH_L = re.compile(
+    r"\b(?=[A-Z0-9l/-]*[A-Z])(?=[A-Z0-9l/-]*\d)[A-Z0-9/-]*l[A-Z0-9l/-]*\b"
+)
+
+
+def _l_in_number(m: re.Match) -> str:
+    word = m.group(0)
+    return "".join(
+        ch if ch != "l" else "I" if (word[i - 1 : i] + word[i + 1 : i + 2]).isupper() else "1"
+        for i, ch in enumerate(word)
+    )
+
+
 def _mend_identifier(text: str) -> tuple[str, list[str]]:
-    mended = _TILDE_BY_HYPHEN.sub("", text)
+    mended = _UPPER_NUMBER_WITH_L.sub(_l_in_number, text)
+    mended = _TILDE_BY_HYPHEN.sub("", mended)
     mended = _TILDE_FOR_HYPHEN.sub("-", mended)
     mended = re.sub(r"(?<=\d)\$(?=\d)", "5", mended).replace("$", "S")
     split = _SPLIT_LAST_GROUP.fullmatch(mended)
@@ -808,9 +824,14 @@ def _label_hits_cached(text: str, templates: tuple[FieldTemplate, ...]) -> tuple
 
 
 def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
-    """A cell holding only a label: the cells under it are its values."""
+    """A cell holding only a label: the cells under it are its values. Before the label may
+    stand the garble of its Chinese twin ("RA Seller" for 卖方 Seller)."""
     hits = _label_hits(cell.text, templates)
-    return bool(hits) and hits[0].start <= 2 and not cell.text[hits[-1].end :].strip(_SEPARATORS)
+    return (
+        bool(hits)
+        and (hits[0].start <= 2 or _garbled_prefix(cell.text[: hits[0].start]))
+        and not cell.text[hits[-1].end :].strip(_SEPARATORS)
+    )
 
 
 def _holds_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
@@ -1103,6 +1124,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     elif re.search(r"\bCNY\b|\bRMB\b|人民币|元", whole):
         ctx["currency_hint"] = "CNY"
 
+    if reread is not None:
+        pages = _mend_chinese_dates(pages, reread, ctx, notes)
     by_name = {t.name: t for t in tpl.fields}
     unparsed: dict[str, tuple[_LabelHit, dict]] = {}  # OCR values that did not parse
     for hit, text, src in _candidates(pages, tpl.fields, tpl.titles):
@@ -1348,7 +1371,8 @@ def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
         reading.check_digit_ok == first.check_digit_ok and conf > current.confidence and not guessed
     )
     notes.append(
-        f"VIN re-read {reading.vin} vs {current.value}: kept {'re-read' if better else 'first'}"
+        f"VIN re-read {reading.vin} ({conf:.2f}) vs {current.value} "
+        f"({current.confidence:.2f}): kept {'re-read' if better else 'first'}"
     )
     if better:
         values["vin"] = val
@@ -1363,15 +1387,22 @@ VIN_UNPROVEN_SHARE = 2 / 3
 
 def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
     """A VIN whose maker uses the check digit, read so that it fails or so that it cannot be
-    a VIN as read (:func:`plausible_vin`): its region read again as several versions of itself
+    a VIN as read (:func:`plausible_vin`), or one picked out of a longer run of characters
+    (``cut``): its region read again as several versions of itself
     (preprocess.line_variants), and taken as :func:`_voted_vin` decides."""
     current = values.get("vin")
     if current is None or current.method != "ocr" or current.box is None:
         return
     reading: VinReading = current.extra["reading"]
-    if not check_digit_used(reading.vin) or (reading.check_digit_ok and plausible_vin(reading.vin)):
+    doubtful = check_digit_used(reading.vin) and not (
+        reading.check_digit_ok and plausible_vin(reading.vin)
+    )
+    if not doubtful and not reading.cut:
         return
-    val = _voted_vin(current.page, current.box, current.value, current.rank, reread, ctx, notes)
+    val = _voted_vin(
+        current.page, current.box, current.value, current.rank, reread, ctx, notes,
+        unproven=bool(reading.cut),
+    )
     if val is not None:
         vin_candidates.append(val)
         values["vin"] = val
@@ -1660,6 +1691,49 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
             parsed[1],
             (hit.priority, job.page),
         )
+
+
+# A date printed in Chinese that English OCR read with its 年, 月 and 日 as digits or
+# letters ("2023108288" for 2023年10月28日): a year, then 4 to 8 more characters, at least
+# three of them digits, and no date as it stands.
+_GARBLED_CJK_DATE = re.compile(r"(?:19|20)\d\d(?=(?:\S*\d){3})\S{4,8}")
+MAX_DATE_REREADS = 12  # a service history lists a date a row, read in one call
+
+
+def _mend_chinese_dates(pages: list[PageText], reread: Rereader, ctx, notes) -> list[PageText]:
+    """The pages with each garbled Chinese date cell read again with Chinese OCR, where that
+    reading is a date: for every rule after this one, under its caption read or not (an
+    export licence's 发证日期 and 有效期至, both garbled as well)."""
+    cells = [
+        cell
+        for page in pages
+        if page.method == "ocr"
+        for row in build_rows(page)
+        for cell in row.cells
+        if _GARBLED_CJK_DATE.fullmatch(cell.text.strip())
+        and not normalize.find_dates(cell.text, day_first=ctx.get("day_first"))
+    ][:MAX_DATE_REREADS]
+    jobs = []
+    for i, cell in enumerate(cells):
+        x0, y0, x1, y1 = cell.box
+        pad = y1 - y0
+        crop = (max(0.0, x0 - pad), y0, x1 + pad, y1)
+        jobs.append(_Reread(str(i), cell.page, crop, (crop[0], crop[2]), "line_zh"))
+    if not jobs:
+        return pages
+    mended = {p.number: list(p.words) for p in pages}
+    for job, words in _reread_each(jobs, reread):
+        text = "".join(w.text for w in join_cjk(words))
+        found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+        cell = cells[int(job.name)]
+        if not words or not found or len(found[0][1]) < len(text) - 1:
+            notes.append(f"Chinese date re-read: {cell.text!r} gave no date ({text!r})")
+            continue
+        notes.append(f"Chinese date re-read: {cell.text!r} → {text!r}")
+        word = Word(text, cell.box, min(w.conf for w in words), cell.words[0].line_key)
+        kept = [w for w in mended[job.page] if w not in cell.words]
+        mended[job.page] = [*kept, word]
+    return [replace(p, words=mended[p.number]) for p in pages]
 
 
 def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, notes) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checks import container, wmi
 from checks import vin as vincheck
@@ -108,6 +108,9 @@ class VinReading:
     score: float  # 0..1: 1 = read as printed with a valid check digit
     span: tuple[int, int]  # (start, end) of ``raw`` in the text searched
     check_digit_required: bool = False
+    # Characters of its unbroken run left out that are no label words: a window picked
+    # out of a longer misread run ("KNADIJG6K4LHS505834"), where no alignment is proven.
+    cut: int = 0
 
     @property
     def corrected(self) -> bool:
@@ -132,11 +135,18 @@ def plausible_vin(vin: str, required: bool = True) -> bool:
 
 
 def _alternatives(
-    vin: str, counts: tuple[int, ...] = (1, 2), *, allocated_only: bool = False
+    vin: str,
+    counts: tuple[int, ...] = (1, 2),
+    *,
+    allocated_only: bool = False,
+    read_o: frozenset[int] = frozenset(),
 ) -> tuple[str, tuple[str, ...]] | None:
     """For a failing check digit that must hold: the one candidate with 1, else 2, OCR
     confusions that validates and is plausible; None if none or several do.
-    ``allocated_only``: only candidates whose WMI a maker holds count."""
+    ``allocated_only``: only candidates whose WMI a maker holds count. ``read_o``: positions
+    read as the letter O, which is no VIN character: a D as much as a 0, so of several
+    candidates the one that only reads such an O as D assumes no misread at all and wins
+    ("JTO7MSX…": JTD7MSX…, not JT0TMSX… with a 7 misread)."""
     positions = [i for i, ch in enumerate(vin) if ch in _CONFUSIONS]
     if len(positions) > 14:
         return None
@@ -157,6 +167,9 @@ def _alternatives(
         allocated = [h for h in hits if wmi.lookup(h[0]) is not None]
         if allocated_only:
             hits = allocated
+        settled = [h for h in hits if all(_changed_at(c) in read_o for c in h[1])]
+        if len(hits) > 1 and len(settled) == 1:
+            return settled[0]
         if len(hits) > 1:
             # Several validate: one whose WMI is allocated (ISO 3780) beats ones whose WMI
             # no maker holds ("LSSSBU7Y…": LS5 Changan, not LSS with a G in the serial); of
@@ -168,6 +181,11 @@ def _alternatives(
         if hits:
             return hits[0]
     return None
+
+
+def _changed_at(correction: str) -> int:
+    """The 0-based position a correction note ("0→D at 3") names."""
+    return int(correction.rsplit(" ", 1)[1]) - 1
 
 
 def _impossible_repair(vin: str, required: bool) -> tuple[str, tuple[str, ...]] | None:
@@ -236,17 +254,23 @@ def _read(
     # check digit); the look-alikes are chosen by the check digit, as below: not where the
     # caller turned it off (a text layer has no OCR errors).
     repair = _impossible_repair(vin, required) if mandatory_check is not False else None
+    read_o = frozenset(i for i, ch in enumerate(upper) if ch == "O")
     if repair is None and not ok and required:
-        repair = _alternatives(vin)
+        repair = _alternatives(vin, read_o=read_o)
     elif repair is None and not ok and mandatory_check is None and vin.startswith(
         _CHECK_DIGIT_USED
     ):
         # A Japanese maker's VIN validates (see _CHECK_DIGIT_USED): one confusion, to a VIN
         # whose WMI a maker holds.
-        repair = _alternatives(vin, (1,), allocated_only=True)
+        repair = _alternatives(vin, (1,), allocated_only=True, read_o=read_o)
     if repair is not None:
         vin, extra = repair
-        corrections.extend(extra)
+        for note in extra:
+            at = _changed_at(note)
+            if at in read_o:  # one note for an O read as D, not O→0 then 0→D
+                corrections.remove(f"O→0 at {at + 1}")
+                note = f"O→{vin[at]} at {at + 1}"
+            corrections.append(note)
         confusions = len(extra)
         ok = True
     # Words strung together ("GLOBAL VOYAGER V-202") can make 17 characters; a real VIN split
@@ -314,7 +338,8 @@ def _run_candidates(text: str, mandatory_check: bool | None) -> list[VinReading]
                 window, window, (start + offset, start + offset + 17), mandatory_check, penalty
             )
             if reading:
-                windows.append(reading)
+                cut = 0 if left_ok and right_ok else len(run) - 17
+                windows.append(replace(reading, cut=cut))
         windows.sort(key=_rank)
         taken: list[VinReading] = []
         for reading in windows:
@@ -436,10 +461,7 @@ def find_vins(text: str, *, mandatory_check: bool | None = None) -> list[VinRead
 def _with_raw(reading: VinReading, raw: str) -> VinReading:
     if reading.raw == raw:
         return reading
-    return VinReading(
-        reading.vin, raw, reading.corrections, reading.check_digit_ok, reading.score,
-        reading.span, reading.check_digit_required,
-    )  # fmt: skip
+    return replace(reading, raw=raw)
 
 
 def read_vin(raw: str, *, mandatory_check: bool | None = None) -> VinReading | None:

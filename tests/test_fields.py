@@ -73,6 +73,18 @@ def test_a_value_running_into_the_next_column_of_a_header_grid_is_cut_at_its_hea
     assert got["vin"] == "LVVBZ0BW7LP779849"
 
 
+def test_a_header_grid_whose_captions_carry_their_garbled_chinese_twins():
+    # 卖方 Seller | 买方 BUYER | 车架号 / VIN, the Chinese read as junk: still a row of
+    # captions, so the seller's long name is cut where the buyer's column starts
+    p = page((60, 200, "SELLER'S DECLARATION"),
+             (100, 50, "RA Seller"), (100, 290, "BUYER"), (100, 450, "RS / VIN"),
+             (114, 50, "Tianjin Hengda Vehicle Export Co., Ltd. Thabo Nkosi"),
+             (114, 450, "LGWFK06D8RU047529"), method="ocr")
+    got, _ = _values([p], DocType.seller_declaration)
+    assert got["seller"] == "Tianjin Hengda Vehicle Export Co., Ltd."
+    assert got["buyer"] == "Thabo Nkosi"
+
+
 def test_label_above_value_grid_like_a_bill_of_lading():
     p = page((60, 350, "BILL OF LADING"),
              (100, 50, "Shipper:"), (100, 300, "Port of loading:"),
@@ -222,6 +234,17 @@ def test_a_text_layer_document_number_is_never_changed():
 def test_ocr_marks_inside_a_document_number(read, number):
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
     got, ex = _values([p], DocType.inspection_report)
+    assert got["document_number"] == number
+    assert ex.values["document_number"].corrections == [f"read {read!r} as {number!r}"]
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ("Ml240717-09", "MI240717-09"),  # an l beside a capital is an I
+    ("MI2407l7-09", "MI240717-09"),  # between digits, a 1
+])
+def test_a_lower_case_l_in_a_number_of_capitals_and_digits(read, number):
+    p = page((60, "MILEAGE CERTIFICATE"), (100, 50, f"Certificate No.: {read}"), method="ocr")
+    got, ex = _values([p], DocType.mileage_certificate)
     assert got["document_number"] == number
     assert ex.values["document_number"].corrections == [f"read {read!r} as {number!r}"]
 
@@ -909,6 +932,24 @@ def test_vin_versions_outvoted_or_picked_out_of_a_longer_reading_decide_nothing(
     assert tied.values["vin"].value == "LAW0W2UY4MSS33641"
 
 
+def test_a_vin_picked_out_of_a_longer_run_is_read_again_as_several_versions():
+    # 19 characters read for a Korean VIN (no check digit): the window taken proves nothing;
+    # two thirds of the versions spelling one VIN under a maker's WMI, and none another, do
+    p = page((60, "VEHICLE REGISTRATION CERTIFICATE"), (100, 50, "VIN: KNADIJG6K4LHS505834"),
+             conf=0.7, method="ocr")
+    spellings = ["KNADJG6K4LH505834"] * 6 + ["KNADJG6K4LH50", "", ""]
+    got = extract([p], DocType.registration_certificate, reread=_variant_rereader(spellings))
+    assert got.values["vin"].value == "KNADJG6K4LH505834"
+    assert "6 of 9 re-readings" in got.values["vin"].corrections[-1]
+    # five of nine are not two thirds, and one version spelling another VIN is a rival:
+    # the page's reading stays, for review
+    for spellings in (["KNADJG6K4LH505834"] * 5 + [""] * 4,
+                      ["KNADJG6K4LH505834"] * 6 + ["KNADJG6K4LHS05834", "", ""]):
+        got = extract([p], DocType.registration_certificate,
+                      reread=_variant_rereader(spellings))
+        assert got.values["vin"].value == "KNAD1JG6K4LHS5058"
+
+
 @pytest.mark.parametrize(("read", "vin"), [
     ("JTHEMTOE8AX9091 17", "JTHEMT0E8AX909117"),
     ("KMHOW22F3KZ08 1257", "KMH0W22F3KZ081257"),
@@ -1477,3 +1518,30 @@ def test_marks_read_for_a_vins_characters_are_candidates_when_ambiguous():
     ex = extract([p], DocType.mileage_record)
     assert "vin" not in ex.values
     assert {"LVVTPPJG4J1306889", "LVVTPPJG411306889"} <= {c.value for c in ex.vin_candidates}
+
+
+def test_a_chinese_date_read_as_digits_is_read_again_in_chinese():
+    # 发证日期 2023年10月28日 and 有效期至 2024年4月25日 on an export licence photo, captions
+    # and dates garbled by English OCR; read again with Chinese, the dates are dates
+    from extractors.page import Word
+
+    p = page((60, "EXPORT LICENCE"), (100, 50, "Permit No.: 23-EF-859191"),
+             (120, 50, "RiERw"), (120, 300, "2023108288"),
+             (140, 50, "ARMA"), (140, 300, "2024948258"), conf=0.8, method="ocr")
+    chinese = {"2023108288": "2023年10月28日", "2024948258": "2024年4月25日"}
+
+    def reread(page_number, boxes, purpose):
+        out = []
+        for box in boxes:
+            read = [w.text for w in p.words if w.box[0] >= box[0] and w.box[2] <= box[2]
+                    and w.box[1] >= box[1] and w.box[3] <= box[3]]
+            zh = purpose == "line_zh" and read and chinese.get(read[0])
+            out.append([Word(zh, box, 0.9)] if zh else [])
+        return out
+
+    got = extract([p], DocType.export_license, reread=reread)
+    assert got.values["issue_date"].value == dt.date(2023, 10, 28)
+    assert got.values["expiry_date"].value == dt.date(2024, 4, 25)
+    assert got.values["issue_date"].raw == "2023年10月28日"
+    # without a re-read, the garbled digits are no date
+    assert "issue_date" not in extract([p], DocType.export_license).values

@@ -119,6 +119,23 @@ def test_a_japanese_vin_that_fails_its_check_digit_is_misread():
     assert r.vin == "JTDDJ5KL7PJ635384" and r.corrections == ("S→5 at 6",)
 
 
+def test_a_letter_o_is_read_as_the_d_the_check_digit_wants_before_any_misread():
+    # O is no VIN character: a D as much as a 0. JTD, JT0T (7 read for T) and a B for the
+    # 8 at 12 all validate; only the D assumes no misread, so it is taken, noted once.
+    r = read_vin("JTO7MSX89HE861587")
+    assert r.vin == "JTD7MSX89HE861587" and r.corrections == ("O→D at 3",)
+    # read as a 0, it is one of three that validate: nothing to choose by
+    assert read_vin("JT07MSX89HE861587").corrections == ()
+
+
+def test_a_window_picked_out_of_a_longer_run_says_how_much_it_left_out():
+    # a stray I and two characters too many: no window of it is proven
+    assert read_vin("KNADIJG6K4LHS505834").cut == 2
+    # a label glued on is no characters left out
+    assert read_vin("VINLGXCE4CB8N0012345").cut == 0
+    assert read_vin("LGXCE4CB8N0012345").cut == 0
+
+
 def test_a_letter_read_as_check_digit_where_the_maker_uses_one():
     r = read_vin("JTHEENDCSDN990377")  # Lexus: 8 read as S
     assert r.vin == "JTHEENDC8DN990377" and r.corrections == ("S→8 at 9",)
