@@ -875,7 +875,11 @@ def _in_column(below: Cell, header: Row, ci: int) -> Cell | None:
     tol = 0.5 * header.cells[ci].height
     left = header.cells[ci].box[0] - tol if ci > 0 else float("-inf")
     right = header.cells[ci + 1].box[0] - tol if ci + 1 < len(header.cells) else float("inf")
-    words = tuple(w for w in below.words if left <= w.box[0] < right)
+    # A word starts in the column its middle is in: a quote mark read before the value's
+    # first word ('"BUSAN GLOBAL…') may reach left of its caption.
+    words = tuple(
+        w for w in below.words if left <= (w.box[0] + w.box[2]) / 2 and w.box[0] < right
+    )
     if len(words) == len(below.words):
         return below
     return replace(below, words=words) if words else None
@@ -1783,8 +1787,15 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
     if "container_numbers" in allowed:
         rows = [(r, p.method) for p in pages for r in build_rows(p)]
         stated, where = [], []
+        # A carrier's B/L number read with a space inside ("MAEU9023891 786") starts with
+        # four letters and seven digits: a container number's form, but not a container.
+        bill = values.get("document_number")
+        bill_number = re.sub(r"\W", "", str(bill.value)) if bill is not None else ""
         for row, _ in rows:
             for number, _ in container_check.find_containers(row.text):
+                compact = re.sub(r"\W", "", number)
+                if bill_number.startswith(compact) and len(bill_number) > len(compact):
+                    continue
                 if number not in stated:
                     stated.append(number)
                     where.append(row)

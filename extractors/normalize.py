@@ -998,14 +998,18 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
 
     >>> fix_capital_i('ZHANG WE!')
     ('ZHANG WEI', ['WE! → WEI'])
+    >>> fix_capital_i('JUMA MWINY!I')
+    ('JUMA MWINYI', ['MWINY!I → MWINYI'])
     >>> fix_capital_i('Japan Automobile Appraisal Institute (JAAl)')[0]
     'Japan Automobile Appraisal Institute (JAAI)'
     """
     notes: list[str] = []
 
     def repl(m: re.Match) -> str:
-        # each pattern's match holds only the misread I as "!" or "l"
-        fixed = m.group(0).replace("!", "I").replace("l", "I")
+        # each pattern's match holds only the misread I as "!" or "l"; an I beside the "!"
+        # is the same I read twice ("MWINY!I" for MWINYI): no name doubles an I
+        fixed = m.group(0).replace("!I", "!").replace("I!", "!")
+        fixed = fixed.replace("!", "I").replace("l", "I")
         notes.append(f"{m.group(0)} → {fixed}")
         return fixed
 

@@ -73,6 +73,17 @@ def test_a_value_running_into_the_next_column_of_a_header_grid_is_cut_at_its_hea
     assert got["vin"] == "LVVBZ0BW7LP779849"
 
 
+def test_a_quote_mark_read_before_a_value_keeps_its_first_word_in_its_column():
+    # '"BUSAN' starts left of the SHIPPER caption, its middle under it
+    p = page((60, 200, "BILL OF LADING"),
+             (100, 50, "B/L No"), (100, 250, "SHIPPER"), (100, 430, "CONSIGNEE"),
+             (114, 50, "BYDS6986107870"),
+             (114, 238, '"BUSAN GLOBAL AUTO TRADING CO. JUMA MWINYI'), method="ocr")
+    got, _ = _values([p], DocType.bill_of_lading)
+    assert got["shipper"] == "BUSAN GLOBAL AUTO TRADING CO."
+    assert got["consignee"] == "JUMA MWINYI"
+
+
 def test_a_header_grid_whose_captions_carry_their_garbled_chinese_twins():
     # 卖方 Seller | 买方 BUYER | 车架号 / VIN, the Chinese read as junk: still a row of
     # captions, so the seller's long name is cut where the buyer's column starts
@@ -254,6 +265,17 @@ def test_a_space_before_other_text_is_no_split_number(read):
     # more text after the group, or a group too long once joined: two things, not one
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
     assert _values([p], DocType.inspection_report)[0]["document_number"] == read.split()[0]
+
+
+def test_the_head_of_a_bill_number_read_with_a_space_is_no_container():
+    # MAEU9023891 has a container number's form (owner code and seven digits); it is the
+    # B/L's number MAEU9023891786 read with a space, not a second container
+    p = page((60, "BILL OF LADING"), (100, 50, "B/L NO"), (114, 50, "MAEU9023891 786"),
+             (140, 50, "CONTAINER NO. / SEAL NO"), (154, 50, "YMLU1524500 / 502172"),
+             method="ocr")
+    got, _ = _values([p], DocType.bill_of_lading)
+    assert got["document_number"] == "MAEU9023891786"
+    assert got["container_numbers"] == ["YMLU1524500"]
 
 
 @pytest.mark.parametrize(("read", "number"), [
