@@ -41,6 +41,7 @@ from extractors.templates import (
     OTHER,
     FieldTemplate,
     doctype_templates,
+    field_templates,
     other_labels,
     stated_fields,
 )
@@ -60,6 +61,14 @@ from verifier.models import DocType
 Rereader = Callable[[int, list[Box], str], list[list[Word]]]
 
 _SEPARATORS = " \t:：;,，、-–—=|.#"
+
+
+def _blank(rest: str) -> bool:
+    """Whether what follows a label in its cell leaves it bare: separators, or a "!" glued
+    to it (a rule's residue: "Model!"; after a colon, "Model: !", it is a value unread)."""
+    return not rest.strip(_SEPARATORS) or rest == "!"
+
+
 _VESSEL_VOYAGE = re.compile(
     r"\s*(?:[/,]\s*|\s)(?:V(?:OY(?:AGE)?)?\.?\s*(?:NO\.?)?\s*[-.:]?\s*)?[0-9]{2,4}[A-Z]?\s*$",
     re.IGNORECASE,
@@ -629,6 +638,10 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
                 if ctx.get("ocr") and re.match(r"1[A-Z]{1,3}[-/]?\d", ident):
                     fixed.append(f"1→I at 1 ({ident})")
                     ident = "I" + ident[1:]
+                # ...and the I ending one before a separator ("PS1-25-984791" for PSI-…)
+                elif ctx.get("ocr") and (end := re.match(r"[A-Z]{2,3}1(?=[-/]\d)", ident)):
+                    fixed.append(f"1→I at {end.end()} ({ident})")
+                    ident = ident[: end.end() - 1] + "I" + ident[end.end() :]
                 if ctx.get("ocr") and ctx.get("doctype") == DocType.bill_of_lading:
                     ident, scac = _carrier_number(ident)
                     fixed += scac
@@ -755,7 +768,7 @@ def _garbled_caption(text: str, templates) -> bool:
     a label at the end, only junk before it. Not a value for the label beside it."""
     text = text.strip()
     hits = _label_hits(text, templates)
-    if not hits or text[hits[-1].end :].strip(_SEPARATORS):
+    if not hits or not _blank(text[hits[-1].end :]):
         return False
     before = text[: hits[0].start]
     return not before.strip() or _garbled_prefix(before)
@@ -830,7 +843,7 @@ def _is_bare_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
     return (
         bool(hits)
         and (hits[0].start <= 2 or _garbled_prefix(cell.text[: hits[0].start]))
-        and not cell.text[hits[-1].end :].strip(_SEPARATORS)
+        and _blank(cell.text[hits[-1].end :])
     )
 
 
@@ -841,7 +854,7 @@ def _holds_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
     if not hits or hits[0].start > 2:
         return False
     after = cell.text[hits[0].end :]
-    return not after.strip(_SEPARATORS) or after.lstrip().startswith((":", "："))
+    return _blank(after) or after.lstrip().startswith((":", "："))
 
 
 def _starts_with_label(cell: Cell, templates: Iterable[FieldTemplate]) -> bool:
@@ -1063,7 +1076,7 @@ def _candidates(
                         if value:
                             yield hit, value, _value_from(words, value, on.number, on.method)
                         continue
-                    if rest.strip(_SEPARATORS):
+                    if not _blank(rest):
                         words = span.sub(hit.end, end)
                         yield hit, rest, _value_from(words, rest, page.number, page.method)
                         continue
@@ -1414,7 +1427,10 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
 
 # A run of words as long as a VIN, give or take two, mixing letters and digits: a VIN OCR
 # garbled ("RMTG43WOMLASEL 9S" for KMTG43JW0ML856198); at most this many are re-read.
+# Three short, where a table's rule took the first characters with it ("a 1AHN1A3025050"
+# for JTM21AHN1A3025050, the cell's border read as "a").
 VIN_GARBLES = 3
+GARBLE_LENGTHS = (14, 19)
 
 
 def _vin_garbles(page: PageText) -> list[tuple[str, Box]]:
@@ -1431,7 +1447,9 @@ def _vin_garbles(page: PageText) -> list[tuple[str, Box]]:
                     continue  # a label, a word: a VIN is capitals and digits
                 text = _alnum_only("".join(w.text for w in run))
                 digits = sum(ch.isdigit() for ch in text)
-                if abs(len(text) - 17) <= 2 and digits >= 3 and len(text) - digits >= 3:
+                if GARBLE_LENGTHS[0] <= len(text) <= GARBLE_LENGTHS[1] and (
+                    digits >= 3 and len(text) - digits >= 3
+                ):
                     found.append((text, union_box(w.box for w in run)))
     return found
 
@@ -1817,6 +1835,11 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
     if "model" in allowed and "model" not in values and (grid := next(grids, None)):
         values["model"] = _cell_value(*grid)
         values["model"].corrections = ["caption unread: the cell between a make and a year"]
+    tpl = doctype_templates()[dtype].fields
+    pair = _model_beside_make(pages, values, tpl) if "model" not in values else None
+    if "model" in allowed and pair is not None:
+        values["model"] = _cell_value(*pair, method)
+        values["model"].corrections = ["caption unread: the cell right of the make's"]
     if "issuer" in allowed and "issuer" not in values:
         head = _letterhead(pages[0], dtype)
         # Parsed as a party: a speck read as an opening quote goes, a legal form is mended.
@@ -2039,13 +2062,49 @@ def _make_model_year(row: Row) -> tuple[str, Cell] | None:
         return None
     if normalize.normalize_make(make.text.strip()) is None:
         return None
-    text = model.text.strip(" —–-_|:;,.'‘’\"")
+    text = _model_word(model.text)
+    return (text, model) if text else None
+
+
+def _model_word(text: str) -> str | None:
+    """A cell's text as a model name: one to three words, no company, no brand."""
+    text = text.strip(" —–-_|:;,.'‘’\"")
     words = text.split()
     if not 1 <= len(words) <= 3 or _ORG.search(text) or not any(ch.isalnum() for ch in text):
         return None
     if normalize.normalize_make(text) is not None:
         return None  # a second brand: a make's column, not a model's
-    return text, model
+    return text
+
+
+def _model_beside_make(pages: list[PageText], values: dict, templates) -> tuple[str, Cell] | None:
+    """The model in a grid of captions over values where the make was read under its caption
+    and the caption right of it was not ("Brand | MUS" for Brand | 型号, over "Geely |
+    Coolray"): the value right of the make's, when it can be nothing else a page states (no
+    colour, date, number or company)."""
+    make = values.get("make")
+    if make is None or make.box is None or make.method != "ocr":
+        return None
+    rows = build_rows(pages[make.page - 1])
+    for row in rows:
+        for cell, right in itertools.pairwise(row.cells):
+            if not boxes_overlap(cell.box, make.box):
+                continue
+            over_make = cell_above(rows, row, cell, max_rows=1)
+            over = cell_above(rows, row, right, max_rows=1)
+            if over_make is None or over is None or over.row != over_make.row:
+                return None
+            made = any(h.field == "make" for h in _label_hits(over_make.text, templates))
+            # no label of any field, whether this type states it or not ("Colour")
+            every = tuple(field_templates().values())
+            unread = not _label_hits(over.text, every) and len(over.text.strip()) <= 10
+            text = _model_word(right.text)
+            if not (made and unread and text) or _colour(text) or re.search(r"\d{5}", text):
+                return None
+            if normalize.find_dates(text) or re.fullmatch(r"[\d\s.,]+", text):
+                return None
+            return text, right
+    return None
 
 
 _ORG = re.compile(

@@ -84,6 +84,16 @@ def test_a_quote_mark_read_before_a_value_keeps_its_first_word_in_its_column():
     assert got["consignee"] == "JUMA MWINYI"
 
 
+def test_a_caption_read_with_a_stray_mark_after_it_is_still_bare():
+    # "Model!": the value is under it, not the "!"
+    p = page((60, 200, "MILEAGE CERTIFICATE"),
+             (100, 50, "Model!"), (100, 250, "Year of Manufacture"),
+             (114, 50, "Vezel"), (114, 250, "2020"), method="ocr")
+    got, _ = _values([p], DocType.mileage_certificate)
+    assert got["model"] == "Vezel"
+    assert got["manufacture_year"] == 2020
+
+
 def test_a_header_grid_whose_captions_carry_their_garbled_chinese_twins():
     # 卖方 Seller | 买方 BUYER | 车架号 / VIN, the Chinese read as junk: still a row of
     # captions, so the seller's long name is cut where the buyer's column starts
@@ -227,6 +237,19 @@ def test_ocr_letter_prefix_of_a_document_number_and_a_repeated_label():
     assert got["document_number"] == "IR2401285024"
     assert ex.values["document_number"].corrections == ["1→I at 1 (1R2401285024)"]
     assert got["model"] == "ET5"
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ("PS1-25-984791", "PSI-25-984791"),  # the I ending a letter prefix, before its hyphen
+    ("AB12-25-984791", "AB12-25-984791"),  # digits of their own: left as read
+    ("PS1A-25-984791", "PS1A-25-984791"),
+])
+def test_a_letter_prefix_ending_in_an_i_read_as_1(read, number):
+    p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, f"Report No.: {read}"), method="ocr")
+    got, ex = _values([p], DocType.inspection_report)
+    assert got["document_number"] == number
+    assert ex.values["document_number"].corrections == (
+        [f"1→I at 3 ({read})"] if read != number else [])
 
 
 def test_a_text_layer_document_number_is_never_changed():
@@ -1567,3 +1590,41 @@ def test_a_chinese_date_read_as_digits_is_read_again_in_chinese():
     assert got.values["issue_date"].raw == "2023年10月28日"
     # without a re-read, the garbled digits are no date
     assert "issue_date" not in extract([p], DocType.export_license).values
+
+
+def test_a_vin_three_characters_short_is_read_again_as_several_versions():
+    # A grid cell's border read with the VIN's first characters as "a": 14 characters left
+    p = page((60, "SPECIFICATION SHEET"), (100, 50, "VIN"), (114, 50, "a 1AHN1A3025050"),
+             conf=0.5, method="ocr")
+    spellings = ["JTM21AHN1A3025050"] * 4 + ["JTM21AHN1A3028050"] * 2 + [""] * 3
+    ex = extract([p], DocType.spec_sheet, reread=_variant_rereader(spellings))
+    assert ex.values["vin"].value == "JTM21AHN1A3025050"
+    assert "4 of 9 re-readings" in ex.values["vin"].corrections[-1]
+    # four short is no VIN's garble: nothing is re-read
+    p = page((60, "SPECIFICATION SHEET"), (100, 50, "VIN"), (114, 50, "a AHN1A3025050"),
+             conf=0.5, method="ocr")
+    assert "vin" not in extract([p], DocType.spec_sheet, reread=_variant_rereader(spellings)).values
+
+
+@pytest.mark.parametrize(("captions", "cells", "model"), [
+    (("Brand", "MUS"), ("Geely", "Coolray"), "Coolray"),
+    (("MANUFACTURER", "VOCE."), ("Hyundai Motor Company", "Tucson"), "Tucson"),
+    # what can be something else is not taken: a colour, a number, a date, a company
+    (("Brand", "MUS"), ("Geely", "Pearl White"), None),
+    (("Brand", "MUS"), ("Geely", "4,493"), None),
+    (("Brand", "MUS"), ("Geely", "2023-05-01"), None),
+    (("Brand", "MUS"), ("Geely", "Geely Auto Co., Ltd."), None),
+    # a caption read is what it says: a colour's column holds no model
+    (("Brand", "Colour"), ("Geely", "Coolray"), None),
+])
+def test_the_model_right_of_a_make_under_an_unread_caption(captions, cells, model):
+    p = page((60, 200, "EXPORT LICENCE"), (100, 50, captions[0]), (100, 300, captions[1]),
+             (114, 50, cells[0]), (114, 300, cells[1]), method="ocr")
+    got, ex = _values([p], DocType.export_license)
+    assert got.get("model") == model
+    if model:
+        assert ex.values["model"].corrections == ["caption unread: the cell right of the make's"]
+    # a text layer's caption is what it says: nothing is guessed
+    p = page((60, 200, "EXPORT LICENCE"), (100, 50, captions[0]), (100, 300, captions[1]),
+             (114, 50, cells[0]), (114, 300, cells[1]))
+    assert "model" not in _values([p], DocType.export_license)[0]
