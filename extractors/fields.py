@@ -1797,28 +1797,67 @@ def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, no
         )
 
 
-def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> None:
-    """Fields found without a label: containers, service rows, the vehicle's description
-    line, the issuer's letterhead, and values that name themselves (``Gasoline``, ``1.5L``)."""
-    allowed = stated_fields(dtype)
-    method = pages[0].method
-    if "container_numbers" in allowed:
-        rows = [(r, p.method) for p in pages for r in build_rows(p)]
-        stated, where = [], []
-        # A carrier's B/L number read with a space inside ("MAEU9023891 786") starts with
-        # four letters and seven digits: a container number's form, but not a container.
-        bill = values.get("document_number")
-        bill_number = re.sub(r"\W", "", str(bill.value)) if bill is not None else ""
-        for row, _ in rows:
-            for number, _ in container_check.find_containers(row.text):
+def _container_numbers(
+    pages: list[PageText], values: dict
+) -> tuple[list[str], list[Row], list[str]]:
+    """The container numbers the pages state, each once, the rows they are in, and the
+    corrections made: on an OCR page a number read with a letter for a digit of its shape
+    is put back where the check digit then holds (:func:`_look_alike_containers`)."""
+    # A carrier's B/L number read with a space inside ("MAEU9023891 786") starts with
+    # four letters and seven digits: a container number's form, but not a container.
+    bill = values.get("document_number")
+    bill_number = re.sub(r"\W", "", str(bill.value)) if bill is not None else ""
+    stated: list[str] = []
+    where: list[Row] = []
+    notes: list[str] = []
+    for page in pages:
+        for row in build_rows(page):
+            found = [number for number, _ in container_check.find_containers(row.text)]
+            if page.method == "ocr":
+                for read, number in _look_alike_containers(row.text):
+                    notes.append(f"read {read!r} as {number!r}")
+                    found.append(number)
+            for number in found:
                 compact = re.sub(r"\W", "", number)
                 if bill_number.startswith(compact) and len(bill_number) > len(compact):
                     continue
                 if number not in stated:
                     stated.append(number)
                     where.append(row)
+    return stated, where, notes
+
+
+# Owner code and category, then seven digits some of which OCR read as letters of their
+# shape ("CMAUS661271" for CMAU5661271).
+_CONTAINER_LOOK_ALIKE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z]{3}[UJZ])[ -]?([0-9SOBZGI]{6})[ /-]?([0-9SOBZGI])(?![A-Za-z0-9])"
+)
+
+
+def _look_alike_containers(text: str) -> list[tuple[str, str]]:
+    """Container numbers read with letters for digits (as read, and with the digits put
+    back): only where the check digit (ISO 6346) then holds, one in eleven by chance."""
+    out = []
+    for m in _CONTAINER_LOOK_ALIKE.finditer(text):
+        digits = m[2] + m[3]
+        if digits.isdigit():
+            continue  # as read: find_containers has it
+        number = m[1] + digits.translate(_DIGIT_SHAPES)
+        if container_check.is_valid(number):
+            out.append((m[0], number))
+    return out
+
+
+def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> None:
+    """Fields found without a label: containers, service rows, the vehicle's description
+    line, the issuer's letterhead, and values that name themselves (``Gasoline``, ``1.5L``)."""
+    allowed = stated_fields(dtype)
+    method = pages[0].method
+    if "container_numbers" in allowed:
+        stated, where, notes = _container_numbers(pages, values)
         if stated:
             values["container_numbers"] = _rows_value(stated, where, method)
+            values["container_numbers"].corrections = notes
     if "mileage_entries" in allowed:
         entries, used = _mileage_entries(pages, ctx)
         if entries:

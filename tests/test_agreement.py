@@ -301,3 +301,27 @@ def test_a_vin_read_with_marks_for_characters_is_chosen_from_the_page_by_the_oth
     agree_on_vin([_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo])
     assert photo.document.fields.vin == real
     assert photo.document.sources["vin"].corrections[:2] == [")→J at 9", "W→VV at 2"]
+
+
+def test_digits_misread_in_a_vin_no_maker_could_have_are_put_right_by_the_others():
+    # L0T and STH are no maker's WMIs: a 6 read as 0 in Geely's L6T, a J read as S and a 6
+    # as 0 in Lexus's JTH6K…, each outside the serial
+    for real, read in (("L6TVV0GF2NU661645", "L0TVV06F2NU661645"),
+                       ("JTH6K73W1L9125407", "STH0K73W1L9125407")):
+        results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real),
+                   _doc("photo.jpg", "ocr", 0.6, vin=read)]
+        agree_on_vin(results)
+        assert results[2].document.fields.vin == real, read
+        assert results[2].document.sources["vin"].raw == read
+    # a digit of the serial is where a clone differs: never, even from a VIN no maker has
+    for read in ("L0TVV0GF2NU661648", "L0TVV0GF2NU661605"):
+        results = [_doc("a.pdf", vin="L6TVV0GF2NU661645"), _doc("b.pdf", vin="L6TVV0GF2NU661645"),
+                   _doc("photo.jpg", "ocr", 0.5, vin=read)]
+        agree_on_vin(results)
+        assert results[2].document.fields.vin == read
+    # nor a digit of a VIN a maker could have (L6T, Geely's): a 0 for a 6 in its model code
+    read = "L6TVV00F2NU661645"
+    results = [_doc("a.pdf", vin="L6TVV06F2NU661645"), _doc("b.pdf", vin="L6TVV06F2NU661645"),
+               _doc("photo.jpg", "ocr", 0.5, vin=read)]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == read

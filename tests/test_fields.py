@@ -290,6 +290,18 @@ def test_a_space_before_other_text_is_no_split_number(read):
     assert _values([p], DocType.inspection_report)[0]["document_number"] == read.split()[0]
 
 
+def test_a_container_number_read_with_a_letter_for_a_digit():
+    # CMAU5661271: its 5 read as S; the check digit holds once it is put back
+    p = page((60, "BILL OF LADING"), (100, 50, "CMAUS661271 / 584650"), method="ocr")
+    got, ex = _values([p], DocType.bill_of_lading)
+    assert got["container_numbers"] == ["CMAU5661271"]
+    assert ex.values["container_numbers"].corrections == ["read 'CMAUS661271' as 'CMAU5661271'"]
+    # where it then fails, or on a text layer, nothing is put back
+    for p in (page((60, "BILL OF LADING"), (100, 50, "CMAUS661272 / 584650"), method="ocr"),
+              page((60, "BILL OF LADING"), (100, 50, "CMAUS661271 / 584650"))):
+        assert "container_numbers" not in _values([p], DocType.bill_of_lading)[0]
+
+
 def test_the_head_of_a_bill_number_read_with_a_space_is_no_container():
     # MAEU9023891 has a container number's form (owner code and seven digits); it is the
     # B/L's number MAEU9023891786 read with a space, not a second container

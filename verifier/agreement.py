@@ -21,6 +21,7 @@ import re
 from collections import Counter
 
 from checks import vin as vin_check
+from checks import wmi
 from extractors.templates import stated_fields
 from verifier.models import Source
 from verifier.read import ReadResult
@@ -90,14 +91,33 @@ MAX_CONFUSIONS_UNREAL = 4
 SHAPES = {frozenset(p) for p in ("S5", "B8", "Z2", "G6", "O0", "Q0", "D0", "I1")}
 
 
-def _confusable(a: str, b: str) -> bool:
-    return a == b or frozenset((a, b)) in CONFUSABLE
+# In a reading that cannot be a VIN (no maker holds its WMI), digits OCR takes for one
+# another in small print, outside the serial (positions 12-17), where a cloned VIN differs
+# ("L0TVV06F…" for Geely's L6TVV0GF…); and in the WMI a small-serif J read as S ("STH0K…"
+# for Lexus's JTH6K…).
+DIGIT_CONFUSABLE = {frozenset(p) for p in ("06", "08", "38", "58", "68", "56", "17")}
+WMI_CONFUSABLE = {frozenset("SJ")}
+SERIAL_START = 11  # 0-based: positions 12-17
 
 
-def _confusions(read: str, stated: str, limit: int = MAX_CONFUSIONS) -> list[str] | None:
+def _confusable(a: str, b: str, at: int = SERIAL_START, impossible: bool = False) -> bool:
+    """Whether OCR may read ``b`` as ``a`` at 0-based position ``at`` of the VIN stated;
+    ``impossible``: in a reading that cannot be a real VIN (see DIGIT_CONFUSABLE)."""
+    pair = frozenset((a, b))
+    if a == b or pair in CONFUSABLE:
+        return True
+    return impossible and (
+        (at < SERIAL_START and pair in DIGIT_CONFUSABLE) or (at < 3 and pair in WMI_CONFUSABLE)
+    )
+
+
+def _confusions(
+    read: str, stated: str, limit: int = MAX_CONFUSIONS, impossible: bool = False
+) -> list[str] | None:
     """How ``read`` becomes ``stated`` by at most ``limit`` edits, each an OCR confusion
     or a single character lost or gained (``J1RKHDH91NG…`` for ``LJ1RKHDH9NG…``: an L lost,
-    a 1 gained); None when it cannot. An alignment by dynamic programming."""
+    a 1 gained); None when it cannot. An alignment by dynamic programming. ``impossible``:
+    ``read`` cannot be a real VIN, and more confusions count (:func:`_confusable`)."""
     read = "".join(ch for ch in read.upper() if ch.isalnum())
     n, m, inf = len(read), len(stated), limit + 1
     if abs(n - m) > 2:
@@ -113,7 +133,7 @@ def _confusions(read: str, stated: str, limit: int = MAX_CONFUSIONS) -> list[str
             moves = []
             if a < n and b < m:
                 same = read[a] == stated[b]
-                if same or _confusable(read[a], stated[b]):
+                if same or _confusable(read[a], stated[b], b, impossible):
                     moves.append(
                         (
                             a + 1,
@@ -243,9 +263,10 @@ def agree_on_vin(results: list[ReadResult]) -> None:
             corrections, raw, conf = [*own.corrections, note], own.raw, own.confidence
         else:
             cannot_be_real = mandatory and not valid_as_read
+            no_maker = wmi.lookup(current) is None  # no real VIN: see DIGIT_CONFUSABLE
             limit = MAX_CONFUSIONS_UNREAL if cannot_be_real else MAX_CONFUSIONS
-            diffs = _confusions(current, consensus, limit) or _confusions(
-                source.raw, consensus, limit
+            diffs = _confusions(current, consensus, limit, no_maker) or _confusions(
+                source.raw, consensus, limit, no_maker
             )
             if diffs is None or not (
                 cannot_be_real or source.confidence < CONFIDENT or _shape_only(diffs)
