@@ -404,6 +404,7 @@ _UPPER_NUMBER_WITH_L = re.compile(
 
 
 def _l_in_number(m: re.Match) -> str:
+    """The number matched with each l as an I beside a capital, a 1 elsewhere."""
     word = m.group(0)
     return "".join(
         ch if ch != "l" else "I" if (word[i - 1 : i] + word[i + 1 : i + 2]).isupper() else "1"
