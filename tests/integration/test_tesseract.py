@@ -471,3 +471,25 @@ def test_a_vin_garbled_on_a_small_photo_is_read_as_several_versions(tmp_path):
     result, truth = read_generated(tmp_path, 20261221, 29, "purchase_contract", "photo_jpg")
     assert result.document.fields.vin == truth["vin"] == "KNAPH2YX2NB087042"
     assert "re-readings of its region" in result.document.sources["vin"].corrections[-1]
+
+
+def test_chinese_dates_english_ocr_read_as_digits_are_read_again_in_chinese(tmp_path):
+    """A generated export-licence photo whose dates 2023年10月28日 and 2024年4月25日 the
+    English pass reads "2023108288" and "2024948258", under captions it garbles too: each is
+    read again in Chinese, and the earlier is the issue date, the later the expiry."""
+    import datetime as dt
+
+    result, truth = read_generated(tmp_path, 20261227, 1, "export_license", "photo_jpg")
+    assert (truth["issue_date"], truth["expiry_date"]) == ("2023-10-28", "2024-04-25")
+    assert result.document.fields.issue_date == dt.date(2023, 10, 28)
+    assert result.document.fields.expiry_date == dt.date(2024, 4, 25)
+
+
+@pytest.mark.parametrize(("number", "doc_type", "how"), [
+    (18, "spec_sheet", "O→D at 3"),  # JTO7MSX…: the check digit wants the D
+    (11, "registration_certificate", "re-readings of its region"),  # KNADIJG6K4LHS505834
+])
+def test_a_vin_read_with_an_o_or_two_characters_too_many_is_read(tmp_path, number, doc_type, how):
+    result, truth = read_generated(tmp_path, 20261227, number, doc_type, "photo_jpg")
+    assert result.document.fields.vin == truth["vin"]
+    assert any(how in c for c in result.document.sources["vin"].corrections)
