@@ -9,10 +9,11 @@ Images with almost no text are photos of the vehicle; a short text around a VIN 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from checks.vin import is_chassis_number
-from extractors.layout import Cell, build_rows
+from extractors.layout import Cell, Row, build_rows
 from extractors.page import PageText
 from extractors.templates import doctype_templates
 from extractors.vin_reader import find_vins
@@ -46,6 +47,18 @@ def legible_words(pages: list[PageText]) -> list[str]:
         for w in p.words
         if w.conf >= LEGIBLE_CONF and sum(ch.isalnum() for ch in w.text) >= 3
     ]
+
+
+def _opens_heading(word: re.Pattern[str], first: PageText, row: Row, cell: Cell) -> bool:
+    """Whether ``cell`` opens one of the first rows of page 1 with ``word``, whole."""
+    tokens = cell.text.split()
+    return (
+        row.page == first.number
+        and row.index < HEADING_ROWS
+        and cell is row.cells[0]
+        and bool(tokens)
+        and word.fullmatch(tokens[0].strip(".,:;'\"")) is not None
+    )
 
 
 def score_types(pages: list[PageText]) -> dict[DocType, float]:
@@ -98,6 +111,9 @@ def score_types(pages: list[PageText]) -> dict[DocType, float]:
                 sentence = m.group(0).lstrip()[:1].islower()
                 titled = near_top and (whole or heading) and not sentence
                 title = max(title, TITLE_TOP if titled else TITLE_BODY)
+        if not title and any(_opens_heading(rx, head[0], row, cell) for rx in tpl.title_words
+                             for _, row, cell in cells):
+            title = TITLE_BODY  # the heading's first word, the rest of it garbled
         kw = sum(KEYWORD for rx in tpl.keywords if rx.search(body))
         scores[dtype] = title + min(kw, KEYWORD_CAP)
     return scores

@@ -73,6 +73,7 @@ class DocTypeTemplate:
     keywords: tuple[re.Pattern[str], ...]
     fields: tuple[FieldTemplate, ...]
     by_shape: frozenset[str] = frozenset()
+    title_words: tuple[re.Pattern[str], ...] = ()
 
 
 def _compile(pattern: object, where: str) -> re.Pattern[str]:
@@ -152,9 +153,10 @@ def doctype_templates() -> dict[DocType, DocTypeTemplate]:
             )
         titles = tuple(_compile(p, f"{where}: title") for p in spec.get("titles") or ())
         keywords = tuple(_compile(p, f"{where}: keyword") for p in spec.get("keywords") or ())
+        words = tuple(_compile(p, f"{where}: title word") for p in spec.get("title_words") or ())
         if not titles:
             raise TemplateError(f"{where}: needs at least one title pattern")
-        out[dtype] = DocTypeTemplate(dtype, titles, keywords, tuple(fields), by_shape)
+        out[dtype] = DocTypeTemplate(dtype, titles, keywords, tuple(fields), by_shape, words)
     return out
 
 

@@ -94,3 +94,17 @@ def test_a_photographed_heading_no_larger_than_the_body_is_the_title():
     got = classify([page(*lower, (130, "Export License of the People's Republic of China"),
                          *body[2:], method="ocr")], medium="image")
     assert got.type is not DocType.export_license
+
+
+def test_a_heading_garbled_after_a_word_only_one_types_title_uses():
+    # "Specification Sheet" read "specification | Sher"": the heading's first word, and the
+    # spec sheet's keywords (Wheelbase, Curb Weight, Seats, Tyres), name the type
+    body = ["Curb Weight: 1,513 kg", "Tyres: 205/55", "Seats: 4", "Wheelbase: 2891 mm"]
+    rows = [(60, 50, "specification"), (60, 300, 'Sher"')]
+    rows += [(120 + 15 * i, line) for i, line in enumerate(body)]
+    assert classify([page(*rows, method="ocr")], medium="pdf").type is DocType.spec_sheet
+    # the same word further down the page is no heading: the keywords alone are too few
+    rows = [(60, 50, "Sher"), (80, 50, "ee"), (100, 50, "at")]
+    rows += [(120 + 15 * i, line) for i, line in enumerate(body)]
+    rows += [(300, 50, "specification")]
+    assert classify([page(*rows, method="ocr")], medium="pdf").type is DocType.unknown
