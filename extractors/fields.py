@@ -509,17 +509,21 @@ def _vessel_before_voyage(pages: list[PageText], dtype: DocType, values: dict, l
 
 
 def _carrier_number(ident: str) -> tuple[str, list[str]]:
-    m = _CARRIER_NUMBER.fullmatch(ident)
+    # A SCAC code is capitals: a number OCR read all in lower case ("cosus151141278") is
+    # read as capitals.
+    lower = ident.islower() and _CARRIER_NUMBER.fullmatch(ident.upper()) is not None
+    m = _CARRIER_NUMBER.fullmatch(ident.upper() if lower else ident)
     if m is None:
         return ident, []
     serial = m[2]
     letters = sum(not ch.isdigit() for ch in serial)
+    case = ["read in lower case: a SCAC code is capitals"] if lower else []
     if not 1 <= letters <= 2 or len(serial) - letters < 8:
-        return ident, []
+        return (m[0], case) if lower and letters == 0 else (ident, [])
     fixed = m[1] + serial.translate(_DIGIT_SHAPES)
-    pairs = enumerate(zip(ident, fixed, strict=True))
+    pairs = enumerate(zip(m[0], fixed, strict=True))
     notes = [f"{a}→{b} at {i + 1}" for i, (a, b) in pairs if a != b]
-    return fixed, [*notes, "a B/L serial after the carrier's SCAC code is digits"]
+    return fixed, [*case, *notes, "a B/L serial after the carrier's SCAC code is digits"]
 
 
 # A frame number's model code OCR read without its digit ("BMSFP-1198882" for BM5FP-…).
@@ -1093,8 +1097,14 @@ def _candidates(
                     beside = ci + 1 < len(row.cells) and not header and not over
                     nxt = row.cells[ci + 1] if beside else None
                     above = cell_above(rows, row, nxt) if nxt is not None else None
-                    if above is not None and _is_bare_label(above, templates):
-                        nxt = None  # the value of the label over it, in a grid of columns
+                    if (
+                        above is not None
+                        and _is_bare_label(above, templates)
+                        and min(above.box[2], cell.box[2]) <= max(above.box[0], cell.box[0])
+                    ):
+                        # The value of the label over it, in a grid of columns; not a section
+                        # heading over both ("3. Price and Delivery" over "Price | USD 23,000").
+                        nxt = None
                     if nxt is not None and not _holds_label(nxt, templates):
                         yield hit, *_cell_text(rows, nxt, hit, page)
                     if below is not None and header:
@@ -1209,9 +1219,13 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
+        _reread_weak_readings(pages, values, reread, ctx, notes)
         _reread_unparsed(unparsed, values, reread, ctx, notes, labels)
+        # a date read again may be the one the other's unread label needs beside it
+        _validity_under_unread_labels(pages, tpl.fields, values, ctx)
     _uncaptioned_bl_number(pages, dtype, values)
     _vessel_before_voyage(pages, dtype, values, labels)
+    _shipper_under_unread_caption(pages, dtype, values, tpl.fields, ctx)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}
@@ -1675,6 +1689,24 @@ def _chinese_date_like(hit: _LabelHit, raw: str) -> bool:
     return hit.parser == "date" and sum(ch.isdigit() for ch in raw) >= 4
 
 
+# Fields whose values Chinese papers print as two or three characters (自动, 手动, 汽油, 柴油,
+# 白色), which English OCR reads as a few letters ("am"), no value of theirs.
+_CHINESE_WORD_PARSERS = frozenset({"transmission", "fuel", "color"})
+
+
+def _chinese_word_like(hit: _LabelHit, raw: str) -> bool:
+    """A value of a field Chinese papers state in a word of their own, read as 1-3 Latin
+    letters or marks that did not parse: read again in Chinese."""
+    text = raw.strip(_SEPARATORS)
+    return hit.parser in _CHINESE_WORD_PARSERS and 0 < len(text) <= 3 and not any(
+        ch.isdigit() for ch in text
+    )
+
+
+def _reread_purpose(hit: _LabelHit, raw: str) -> str:
+    return "line_zh" if _chinese_date_like(hit, raw) or _chinese_word_like(hit, raw) else "line"
+
+
 def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
     its point and L lost), where the field has no value from elsewhere. A date of digits
@@ -1686,7 +1718,7 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
             src["page"],
             src["box"],
             (src["box"][0] - 4, src["box"][2] + 4),
-            "line_zh" if _chinese_date_like(hit, src["raw"]) else "line",
+            _reread_purpose(hit, src["raw"]),
         )
         for f, hit, src in todo[:MAX_VALUE_REREADS]
     ]
@@ -1721,6 +1753,7 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
 # three of them digits, and no date as it stands.
 _GARBLED_CJK_DATE = re.compile(r"(?:19|20)\d\d(?=(?:\S*\d){3})\S{4,8}")
 MAX_DATE_REREADS = 12  # a service history lists a date a row, read in one call
+MAX_DATE_VARIANTS = 3  # of those the one call did not read, read again one by one
 
 
 def _mend_chinese_dates(pages: list[PageText], reread: Rereader, ctx, notes) -> list[PageText]:
@@ -1733,7 +1766,8 @@ def _mend_chinese_dates(pages: list[PageText], reread: Rereader, ctx, notes) -> 
         if page.method == "ocr"
         for row in build_rows(page)
         for cell in row.cells
-        if _GARBLED_CJK_DATE.fullmatch(cell.text.strip())
+        # one space inside: a character read as two ("2024% 88228" for 2024年8月22日)
+        if _GARBLED_CJK_DATE.fullmatch(cell.text.strip().replace(" ", "", 1))
         and not normalize.find_dates(cell.text, day_first=ctx.get("day_first"))
     ][:MAX_DATE_REREADS]
     jobs = []
@@ -1745,18 +1779,61 @@ def _mend_chinese_dates(pages: list[PageText], reread: Rereader, ctx, notes) -> 
     if not jobs:
         return pages
     mended = {p.number: list(p.words) for p in pages}
+    failed = 0
     for job, words in _reread_each(jobs, reread):
         text = "".join(w.text for w in join_cjk(words))
-        found = normalize.find_dates(text, day_first=ctx.get("day_first"))
         cell = cells[int(job.name)]
-        if not words or not found or len(found[0][1]) < len(text) - 1:
-            notes.append(f"Chinese date re-read: {cell.text!r} gave no date ({text!r})")
-            continue
-        notes.append(f"Chinese date re-read: {cell.text!r} → {text!r}")
+        if _whole_date(text, ctx) is None:
+            # Read among others, a line can go wrong that read alone is read right (the
+            # first of a strip, at ~8 px): read again as several versions of itself.
+            voted = (
+                _voted_reading(job, "line_zh_variants", lambda t: _whole_date(t, ctx), reread)
+                if failed < MAX_DATE_VARIANTS
+                else None
+            )
+            failed += 1
+            if voted is None:
+                notes.append(f"Chinese date re-read: {cell.text!r} gave no date ({text!r})")
+                continue
+            _, words, text, agreed = voted
+            notes.append(f"Chinese date re-read as versions: {cell.text!r} → {text!r} "
+                         f"({agreed})")
+        else:
+            notes.append(f"Chinese date re-read: {cell.text!r} → {text!r}")
         word = Word(text, cell.box, min(w.conf for w in words), cell.words[0].line_key)
         kept = [w for w in mended[job.page] if w not in cell.words]
         mended[job.page] = [*kept, word]
     return [replace(p, words=mended[p.number]) for p in pages]
+
+
+def _whole_date(text: str, ctx) -> dt.date | None:
+    """The date ``text`` is, all of it but a character at most."""
+    found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+    if not found or len(found[0][1]) < len(text) - 1:
+        return None
+    return found[0][0]
+
+
+def _voted_reading(job: _Reread, purpose: str, parse: Callable[[str], Any],
+                   reread: Rereader) -> tuple[Any, list[Word], str, str] | None:
+    """A region read as several versions of itself (preprocess.line_variants, ``purpose``
+    a ``*_variants`` one): the value more than half the versions parse to, with the words
+    and text of one of them, and how many agreed; None without such a majority."""
+    versions = reread(job.page, [job.crop], purpose)
+    read = [
+        (words, text, parse(text))
+        for words in versions
+        if (text := "".join(w.text for w in join_cjk(words)) if purpose == "line_zh_variants"
+            else " ".join(w.text for w in words))
+    ]
+    votes = Counter(value for _, _, value in read if value is not None)
+    if not votes:
+        return None
+    value, count = votes.most_common(1)[0]
+    if 2 * count <= len(versions):
+        return None
+    words, text, _ = next(r for r in read if r[2] == value)
+    return value, words, text, f"{count} of {len(versions)} versions"
 
 
 def _reread_containers(pages: list[PageText], values: dict, reread: Rereader, notes) -> None:
@@ -1860,7 +1937,7 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             values["container_numbers"] = _rows_value(stated, where, method)
             values["container_numbers"].corrections = notes
     if "mileage_entries" in allowed:
-        entries, used = _mileage_entries(pages, ctx)
+        entries, used, _ = _mileage_entries(pages, ctx)
         if entries:
             values["mileage_entries"] = _rows_value(entries, used, method)
     cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
@@ -1992,6 +2069,43 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
         values[name].corrections = [f"{_unread(label)} unread: the bill's one date, printed again"]
 
 
+def _shipper_under_unread_caption(pages: list[PageText], dtype: DocType, values: dict,
+                                  templates, ctx) -> None:
+    """A B/L's shipper where its caption was not read ("‘Shoper", or nothing): the shipper's
+    box is the bill's first party, above the consignee's. The one company name (a legal
+    form or an organisation's word) of a row above the consignee's value that holds another
+    value read under its caption (the bill's number beside it), whose own caption is not
+    read as any label. A person's name is left alone: it could be anyone's."""
+    consignee = values.get("consignee")
+    if dtype != DocType.bill_of_lading or "shipper" in values or consignee is None:
+        return
+    page = pages[consignee.page - 1] if consignee.page <= len(pages) else None
+    if page is None or page.method != "ocr" or consignee.box is None:
+        return
+    claimed = _claimed(values)
+    rows = build_rows(page)
+    found = []
+    for row in rows:
+        if row.box[3] > consignee.box[1] or not any(_in_claimed(c, claimed) for c in row.cells):
+            continue
+        for cell in row.cells:
+            above = cell_above(rows, row, cell, max_rows=1)
+            if (
+                _in_claimed(cell, claimed)
+                or not _ORG.search(cell.text)
+                or _holds_label(cell, templates)
+                or (above is not None and _holds_label(above, templates))
+            ):
+                continue
+            parsed = parse_value("party", cell.text, ctx)
+            if parsed is not None:
+                found.append((parsed[0], cell))
+    if len(found) == 1:
+        value, cell = found[0]
+        values["shipper"] = _cell_value(value, cell, page.method)
+        values["shipper"].corrections = ["caption unread: the company above the consignee"]
+
+
 def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], distinct: int) -> bool:
     """Whether an OCR'd document of a type whose only dates are ``dated`` left some of them
     unread, and holds ``distinct`` different dates in all: the rules above place no date
@@ -2002,13 +2116,20 @@ def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], dis
         or any(p.method != "ocr" for p in pages)
     ):
         return False
-    return _distinct_dates(pages, ctx) == distinct
+    # a date read again where OCR garbled it ("44.03.2024" as 14.03.2024) counts as well
+    read = {values[name].value for name in dated & set(values)}
+    return len(_page_dates(pages, ctx) | read) == distinct
+
+
+def _page_dates(pages: list[PageText], ctx) -> set[dt.date]:
+    """The different dates the document's text holds."""
+    whole = "\n".join(p.text for p in pages)
+    return {d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))}
 
 
 def _distinct_dates(pages: list[PageText], ctx) -> int:
     """How many different dates the document's text holds."""
-    whole = "\n".join(p.text for p in pages)
-    return len({d for d, _, _ in normalize.find_dates(whole, day_first=ctx.get("day_first"))})
+    return len(_page_dates(pages, ctx))
 
 
 def _printed_before(a: Value, b: Value) -> bool:
@@ -2423,13 +2544,18 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
                 yield name, value, cell, how
 
 
-def _mileage_entries(pages: list[PageText], ctx) -> tuple[list[dict], list[Row]]:
+def _mileage_entries(
+    pages: list[PageText], ctx
+) -> tuple[list[dict], list[Row], list[tuple[Cell | None, str]]]:
     """Dated odometer readings from a service history table, in the order printed, with
-    the rows they were read from."""
+    the rows they were read from and, for each, the cell its reading is in and the unit a
+    bare number there is in."""
     unit = "km"
-    out, used = [], []
+    out, used, spots = [], [], []
     for page in pages:
-        for row in build_rows(page):
+        rows = build_rows(page)
+        compact = _compact_dates(rows, ctx)
+        for row in rows:
             text = row.text
             low = text.lower()
             # A header in miles ("Odometer (miles)"); "Mileage (km)" is not one.
@@ -2440,24 +2566,90 @@ def _mileage_entries(pages: list[PageText], ctx) -> tuple[list[dict], list[Row]]
             ):
                 unit = "miles"
             dates = normalize.find_dates(text, day_first=ctx.get("day_first"))
+            if not dates and row.index in compact:
+                dates = [compact[row.index]]
             if not dates:
                 continue
             when, raw, offset = dates[0]
             rest = text[:offset] + " " + text[offset + len(raw) :]
-            km = None
-            # OCR may space a group separator from the digits after it ("10, 344 km").
-            for m in re.finditer(
-                r"(\d{1,3}(?:(?:[,.]\s?|\s)\d{3})+|\d{3,7})\s*(km|kms|miles|mi)?\b", rest, re.I
-            ):
-                number = re.sub(r"(?<=[,.])\s", "", m.group(1))
-                given = (m.group(2) or unit).lower()
-                km = normalize.parse_km(f"{number} {'miles' if given.startswith('mi') else 'km'}")
-                if km is not None:
-                    break
+            km, number = _reading_in(rest, unit)
             if km is not None:
                 out.append({"date": when.isoformat(), "odometer_km": km})
                 used.append(row)
-    return out, used
+                spots.append((next((c for c in row.cells if number in c.text), None), unit))
+    return out, used, spots
+
+
+def _reading_in(text: str, unit: str) -> tuple[int | None, str]:
+    """The first odometer reading in a service row's text (bare numbers in ``unit``), in km,
+    and the number as printed."""
+    # OCR may space a group separator from the digits after it ("10, 344 km").
+    for m in re.finditer(
+        r"(\d{1,3}(?:(?:[,.]\s?|\s)\d{3})+|\d{3,7})\s*(km|kms|miles|mi)?\b", text, re.I
+    ):
+        number = re.sub(r"(?<=[,.])\s", "", m.group(1))
+        given = (m.group(2) or unit).lower()
+        km = normalize.parse_km(f"{number} {'miles' if given.startswith('mi') else 'km'}")
+        if km is not None:
+            return km, m.group(1)
+    return None, ""
+
+
+def _reread_weak_readings(pages: list[PageText], values: dict, reread: Rereader, ctx,
+                          notes) -> None:
+    """Re-read the odometer cells of a service history OCR was unsure of ("e619 KM" for
+    8619 KM, at 0.28) as several versions of each: the reading most versions agree on, where
+    it loses no digit."""
+    found = values.get("mileage_entries")
+    if found is None or found.method != "ocr":
+        return
+    entries, used, spots = _mileage_entries(pages, ctx)
+    if entries != found.value:
+        return
+    weak = [
+        i for i, (cell, _) in enumerate(spots)
+        if cell is not None and min(w.conf for w in cell.words) < WEAK_VALUE
+    ]
+    changed = False
+    # Read among others, a cell's confidence says little (a strip of cells read 8619 at
+    # 0.2, the same cell alone at 0.97): each is read alone, as several versions of itself.
+    for i in weak[:MAX_VALUE_REREADS]:
+        cell, unit = spots[i]
+        x0, y0, x1, y1 = cell.box
+        job = _Reread(str(i), cell.page, (x0, y0, x1, y1), (x0, x1), "line_variants")
+        voted = _voted_reading(job, "line_variants", lambda t, u=unit: _reading_in(t, u)[0],
+                               reread)
+        old = entries[i]["odometer_km"]
+        if voted is None or voted[0] == old or len(str(voted[0])) < len(str(old)):
+            continue
+        notes.append(f"odometer re-read as versions: {cell.text!r} → {voted[0]} km "
+                     f"({voted[3]}; {old} as first read)")
+        entries[i] = {**entries[i], "odometer_km": voted[0]}
+        changed = True
+    if changed:
+        values["mileage_entries"] = _rows_value(entries, used, found.method)
+
+
+def _compact_dates(rows: list[Row], ctx) -> dict[int, tuple]:
+    """Dates in a table's date column read without their separators ("2020/04/26" as
+    "20200426"), by row index: a first cell of eight digits that make a date (ISO 8601's
+    basic format), in the column where the other rows' dates begin."""
+    starts = []  # where a row's date cell begins, on the rows whose dates were read
+    for row in rows:
+        first = row.cells[0]
+        found = normalize.find_dates(first.text, day_first=ctx.get("day_first"))
+        if found and found[0][2] == 0:
+            starts.append(first.box[0])
+    out = {}
+    for row in rows:
+        first = row.cells[0]
+        text = first.text.strip()
+        if len(starts) < 2 or not re.fullmatch(r"\d{8}", text):
+            continue
+        when = normalize.parse_date(text)
+        if when is not None and any(abs(first.box[0] - x) < first.height for x in starts):
+            out[row.index] = (when, row.text[: len(first.text)], 0)
+    return out
 
 
 def _rows_value(value, rows: list[Row], method: str) -> Value:

@@ -267,7 +267,9 @@ def _merge_readings(lead: list[Word], other: list[Word], fill: float = FILL_MIN_
         and w not in better
         and not any(_same_place(w.box, v.box) for v in (*kept, *better))
     ]
-    return kept + better + filled
+    # On the lead's lines: "Global" and "Co., Ltd." of the other reading between and after
+    # the lead's "Kobe" and "Motors" make one line with them, not a line of their own.
+    return _join_lines(kept, better + filled)
 
 
 _CJK_COLONS = ":;：；"

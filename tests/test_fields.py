@@ -50,6 +50,22 @@ def test_label_colon_value_lines():
     assert src.page == 1 and src.raw == "LGXCE4CB8N0012345" and src.box is not None
 
 
+def test_a_section_heading_over_a_label_and_its_value_leaves_the_value_beside_the_label():
+    # "3. Price and Delivery" over both columns is no caption of the price's cell
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"),
+             (100, 42, "3. Price and Delivery"),
+             (115, 47, "总价 Price"), (115, 150, "USD 23,000.00"),
+             (130, 47, "Port of Loading"), (130, 150, "Ningbo"))
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["price"] == 23000 and got["currency"] == "USD"
+    # a caption over the value's cell alone is one: the cell is its value, not the price's
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"),
+             (100, 47, "Price"), (100, 150, "Buyer"),
+             (115, 47, "USD 23,000.00"), (115, 150, "Desert Line Motors FZE"))
+    got, _ = _values([p], DocType.purchase_contract)
+    assert got["price"] == 23000 and got["buyer"] == "Desert Line Motors FZE"
+
+
 def test_table_label_cell_then_value_cell():
     p = page((60, "MOTOR VEHICLE REGISTRATION CERTIFICATE"),
              (100, 50, "Vehicle Identification Number"), (100, 260, "LGXCE4CB8N0012345"),
@@ -173,6 +189,54 @@ def test_service_history_rows_become_mileage_entries():
     got, _ = _values([p], DocType.mileage_record)
     assert got["mileage_entries"] == [{"date": "2021-04-02", "odometer_km": 5020},
                                       {"date": "2022-03-28", "odometer_km": 15480}]
+
+
+def test_a_service_date_read_without_its_separators_is_a_date_in_the_date_column():
+    # "2020/04/26" read as "20200426" on a photo: ISO 8601's basic format, in the column
+    # where the other rows' dates begin
+    rows = [(60, "SERVICE HISTORY RECORD"),
+            (100, 50, "Date"), (100, 200, "Odometer (km)"), (100, 350, "Work performed"),
+            (115, 50, "20200426"), (115, 200, "10398"), (115, 350, "Tyre rotation"),
+            (130, 50, "2021/01/01"), (130, 200, "21,278"), (130, 350, "Software update"),
+            (145, 50, "2021/08/17"), (145, 200, "31,201"), (145, 350, "Air filter")]
+    got, _ = _values([page(*rows, method="ocr")], DocType.mileage_record)
+    assert got["mileage_entries"][0] == {"date": "2020-04-26", "odometer_km": 10398}
+    assert len(got["mileage_entries"]) == 3
+    # eight digits in another column, or no date a calendar has, are no date
+    moved = [(115, 200, "20200426"), (115, 350, "10398")] + rows[7:]
+    got, _ = _values([page(*rows[:4], *moved, method="ocr")], DocType.mileage_record)
+    assert len(got["mileage_entries"]) == 2
+    wrong = [r if r[1:] != (50, "20200426") else (115, 50, "20201346") for r in rows]
+    got, _ = _values([page(*wrong, method="ocr")], DocType.mileage_record)
+    assert len(got["mileage_entries"]) == 2
+
+
+@pytest.mark.parametrize(("versions", "km"), [
+    (["8619 KM"] * 6 + ["e619 KM", "", "8G19 KM"], 8619),  # most versions agree: taken
+    (["8619 KM"] * 4 + ["e619 KM", "", "", "", ""], 619),  # four of nine: no majority
+    (["61 KM"] * 9, 619),  # a reading that loses a digit is no better one
+])
+def test_an_odometer_cell_read_unsure_is_read_again_as_versions(versions, km):
+    from extractors.page import Word
+
+    rows = [(60, "SERVICE HISTORY RECORD"), (100, 50, "Date"), (100, 200, "Mileage"),
+            (115, 50, "07-MAR-2024"), (115, 200, "e619 KM"),
+            (130, 50, "17-OCT-2024"), (130, 200, "18848 KM")]
+    p = page(*rows, method="ocr")
+    weak = [w for w in p.words if w.text in ("e619", "KM") and w.box[1] == 115]
+    p.words[:] = [Word(w.text, w.box, 0.28, w.line_key) if w in weak else w for w in p.words]
+    purposes = []
+
+    def reread(page_number, boxes, purpose):
+        purposes.append(purpose)
+        if purpose == "line_variants":
+            return [[Word(t, boxes[0], 0.5) for t in v.split()] for v in versions]
+        return [[] for _ in boxes]
+
+    got = extract([p], DocType.mileage_record, reread=reread)
+    assert got.values["mileage_entries"].value == [
+        {"date": "2024-03-07", "odometer_km": km}, {"date": "2024-10-17", "odometer_km": 18848}]
+    assert purposes.count("line_variants") == 1  # the sure cell is not read again
 
 
 def test_a_reading_whose_group_separator_ocr_spaced_from_its_digits_is_whole():
@@ -318,6 +382,8 @@ def test_the_head_of_a_bill_number_read_with_a_space_is_no_container():
     ("HOEG5880I43531", "HOEG5880143531"),
     ("HLCUSHA220123456", "HLCUSHA220123456"),  # a port code after the SCAC stays letters
     ("COSUSB1224871", "COSUSB1224871"),  # too few digits left to call it a serial
+    ("cosus151141278", "COSU5151141278"),  # read in lower case: a SCAC code is capitals
+    ("cosu5151141278", "COSU5151141278"),
 ])
 def test_look_alike_letters_in_a_bill_of_lading_serial(read, number):
     p = page((60, "BILL OF LADING"), (100, 50, f"B/L No.: {read}"), method="ocr")
@@ -631,6 +697,63 @@ def test_a_garbled_chinese_date_is_read_again_with_chinese():
     got = extract([p], DocType.purchase_contract, reread=reread).values
     assert purposes == ["line_zh"]
     assert got["issue_date"].value == dt.date(2023, 3, 8)
+
+
+def test_a_chinese_date_the_strip_misread_is_read_again_as_versions():
+    # read among the other dates of its table, the first line went wrong ("2021458198");
+    # read alone as nine versions of itself, most read it as a date
+    from extractors.page import Word
+
+    rows = [(60, "SERVICE HISTORY RECORD"), (100, 50, "Date"), (100, 200, "Mileage (km)"),
+            (115, 50, "2021458198"), (115, 200, "2946"),
+            (130, 50, "2022%2A68"), (130, 200, "6626")]
+    p = page(*rows, method="ocr")
+    first = {"2022%2A68": "2022年2月6日"}
+
+    def reread(versions):
+        def read(page_number, boxes, purpose):
+            if purpose == "line_zh_variants":
+                return [[Word(t, boxes[0], 0.8)] if t else [] for t in versions]
+            out = []
+            for box in boxes:
+                cell = [w.text for w in p.words if box[0] <= w.box[0] and w.box[2] <= box[2]
+                        and box[1] <= w.box[1] and w.box[3] <= box[3]]
+                out.append([Word(first[cell[0]], box, 0.9)] if cell[0] in first else
+                           [Word("2021458198", box, 0.5)])
+            return out
+        return read
+
+    versions = ["2021年5月19日"] * 5 + ["20215198", "", "2021年5月18日", ""]
+    got = extract([p], DocType.mileage_record, reread=reread(versions))
+    assert got.values["mileage_entries"].value == [
+        {"date": "2021-05-19", "odometer_km": 2946}, {"date": "2022-02-06", "odometer_km": 6626}]
+    assert any("5 of 9 versions" in n for n in got.notes)
+    # four of nine is no majority: the row stays unread
+    got = extract([p], DocType.mileage_record, reread=reread(versions[1:] + [""]))
+    assert not any("versions" in n for n in got.notes)
+    assert got.values["mileage_entries"].value == [{"date": "2022-02-06", "odometer_km": 6626}]
+
+
+@pytest.mark.parametrize(("read", "purpose", "value"), [
+    ("am", "line_zh", "automatic"),  # 自动 read by English OCR: read again in Chinese
+    ("xqvz", "line", None),  # four letters: an English value misread, read in English
+])
+def test_a_chinese_word_value_read_as_latin_letters_is_read_again_in_chinese(
+        read, purpose, value):
+    from extractors.page import Word
+
+    p = page((60, 200, "SPECIFICATION SHEET"), (100, 50, "Transmission"), (100, 250, read),
+             method="ocr")
+    purposes = []
+
+    def reread(page_number, boxes, why):
+        purposes.append(why)
+        return [[Word("自动", box, 0.9)] if why == "line_zh" else [Word(read, box, 0.9)]
+                for box in boxes]
+
+    got = extract([p], DocType.spec_sheet, reread=reread).values
+    assert purposes == [purpose]
+    assert (got["transmission"].value if value else None) == value
 
 
 def test_a_label_after_the_ocr_garble_of_its_chinese_twin_is_a_label():
@@ -1173,6 +1296,34 @@ def test_a_bill_of_ladings_number_without_its_caption():
     assert "document_number" not in _values([other], DocType.export_license)[0]
 
 
+@pytest.mark.parametrize(("caption", "shipper"), [
+    ("‘Shoper", "Kobe Global Motors Co., Ltd."),  # garbled past repair
+    (None, "Kobe Global Motors Co., Ltd."),  # not read at all
+    ("Notify Party", None),  # a caption read is what it says
+])
+def test_a_bills_shipper_under_an_unread_caption_is_the_company_above_the_consignee(
+        caption, shipper):
+    rows = [(60, 200, "BILL OF LADING"), (100, 50, "B/L No."),
+            (114, 50, "COSU5151141278"), (114, 300, "Kobe Global Motors Co., Ltd."),
+            (140, 50, "Consignee"), (140, 300, "Notify Party"),
+            (154, 50, "Olena Kovalenko"), (154, 300, "SAME AS CONSIGNEE")]
+    if caption:
+        rows.append((100, 300, caption))
+    got, ex = _values([page(*rows, method="ocr")], DocType.bill_of_lading)
+    assert got["consignee"] == "Olena Kovalenko"
+    assert got.get("shipper") == shipper
+    if shipper is None:
+        return
+    assert ex.values["shipper"].corrections == ["caption unread: the company above the consignee"]
+    # a person's name could be anyone's; below the consignee, it is another party
+    person = [r if r[2] != "Kobe Global Motors Co., Ltd." else (114, 300, "Taro Yamada")
+              for r in rows]
+    assert "shipper" not in _values([page(*person, method="ocr")], DocType.bill_of_lading)[0]
+    below = [r for r in rows if r[1:] != (300, "Kobe Global Motors Co., Ltd.")]
+    below.append((168, 300, "Kobe Global Motors Co., Ltd."))
+    assert "shipper" not in _values([page(*below, method="ocr")], DocType.bill_of_lading)[0]
+
+
 def test_a_licences_two_dates_under_unread_chinese_labels():
     # 发证日期 and 有效截止日期 as English OCR reads them: the earlier date is the issue date
     rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "2EBM: 2025/05/05"),
@@ -1189,6 +1340,29 @@ def test_a_licences_two_dates_under_unread_chinese_labels():
     assert not {"issue_date", "first_registration_date"} & set(
         _values([reg], DocType.registration_certificate)[0]
     )
+
+
+def test_a_licences_issue_date_read_again_lets_its_expiry_under_an_unread_label_be_read():
+    # "ISSUE DATE | 44.03.2024" (14.03.2024, re-read) and "ARAL AM | 12.06.2024" (有效期至)
+    from extractors.page import Word
+
+    rows = [(60, 200, "EXPORT LICENCE"), (100, 50, "ISSUE DATE"), (100, 250, "44.03.2024"),
+            (115, 50, "ARAL AM"), (115, 250, "12.06.2024")]
+    p = page(*rows, method="ocr")
+
+    def reread(page_number, boxes, purpose):
+        return [[Word("14.03.2024", box, 0.9)] for box in boxes]
+
+    got = extract([p], DocType.export_license, reread=reread).values
+    assert got["issue_date"].value == dt.date(2024, 3, 14)
+    assert got["expiry_date"].value == dt.date(2024, 6, 12)
+    assert "later" in got["expiry_date"].corrections[0]
+    # read again as a later date than the other: which is which is not guessed
+    late = extract([p], DocType.export_license,
+                   reread=lambda n, boxes, why: [[Word("14.08.2024", b, 0.9)] for b in boxes])
+    assert "expiry_date" not in late.values
+    # not read again, one date alone says nothing
+    assert "expiry_date" not in extract([p], DocType.export_license).values
 
 
 def test_an_export_licences_only_country_is_the_destination():

@@ -468,3 +468,23 @@ def test_two_readings_merge_word_by_word():
     assert merged["Geely"].conf == 0.97  # the leader's surer reading of one word stays
     assert "Band" in merged and "Brand" not in merged  # much surer: it replaces the leader's
     assert "~" not in merged  # a speck read unsurely fills in nothing
+
+
+def test_words_the_other_reading_fills_in_join_the_leaders_line():
+    # psm 3 read "Kobe" and "Motors", psm 6 "Global" and "Co., Ltd." between and after them:
+    # one line, one cell; a word of the other reading far from any is its own line
+    from extractors.layout import build_rows
+    from extractors.ocr import _merge_readings
+    from extractors.page import PageText, Word
+
+    lead = [Word("SHIPPER", (150, 556, 315, 585), 0.8, (6, 1, 6)),
+            Word("Kobe", (753, 558, 840, 585), 0.96, (18, 1, 1)),
+            Word("Motors", (1019, 558, 1151, 585), 0.93, (18, 1, 1))]
+    other = [Word("Global", (864, 556, 994, 585), 0.94, (6001, 1, 6)),
+             Word("Co.,", (1166, 556, 1256, 585), 0.92, (6001, 1, 6)),
+             Word("Ltd.", (1288, 556, 1369, 584), 0.91, (6001, 1, 6)),
+             Word("Osaka", (753, 900, 864, 927), 0.95, (6001, 1, 9))]
+    merged = _merge_readings(lead, other)
+    rows = build_rows(PageText(1, 1600, 2000, merged, "ocr", "px"))
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["SHIPPER", "Kobe Global Motors Co., Ltd."], ["Osaka"]]

@@ -212,24 +212,25 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
         if purpose == "vin":
             # psm 8 (one word) read noisy VINs right where psm 7 added characters.
             return reader.reread_many(boxes, psm=8, whitelist=VIN_WHITELIST, image=image)
-        if purpose == "vin_variants":
+        if purpose == "vin_line":  # a stretch of line after a VIN label, mostly blank
+            return reader.reread_many(boxes, psm=7, whitelist=VIN_WHITELIST, image=image)
+        whitelist, lang = (VIN_WHITELIST, None) if purpose.startswith("vin") else (None, None)
+        if purpose.startswith("line_zh"):  # printed in Chinese (2023年3月8日)
+            from extractors.ocr import CJK_LANGS, available_languages
+
+            if not set(CJK_LANGS.split("+")) <= available_languages():
+                return [[] for _ in boxes]
+            lang = CJK_LANGS
+        if purpose.endswith("_variants"):
             # One region read as several versions of itself (preprocess.line_variants),
             # stacked and read in one call: a list of words per version.
             got_strip = variant_strip(image, boxes[0])
             if got_strip is None:
                 return []
             strip, spans = got_strip
-            return reader.reread_many(spans, psm=6, whitelist=VIN_WHITELIST, image=strip)
-        if purpose == "vin_line":  # a stretch of line after a VIN label, mostly blank
-            return reader.reread_many(boxes, psm=7, whitelist=VIN_WHITELIST, image=image)
-        if purpose == "line_zh":  # a value printed in Chinese (2023年3月8日)
-            from extractors.ocr import CJK_LANGS, available_languages
-
-            if not set(CJK_LANGS.split("+")) <= available_languages():
-                return [[] for _ in boxes]
-            return reader.reread_many(boxes, psm=6, lang=CJK_LANGS, image=image)
+            return reader.reread_many(spans, psm=6, whitelist=whitelist, lang=lang, image=strip)
         # psm 6 read thin fonts best (a B/L's container line)
-        return reader.reread_many(boxes, psm=6, image=image)
+        return reader.reread_many(boxes, psm=6, lang=lang, image=image)
 
     pages = got.pages
     tpl = doctype_templates().get(doc.type)

@@ -493,3 +493,51 @@ def test_a_vin_read_with_an_o_or_two_characters_too_many_is_read(tmp_path, numbe
     result, truth = read_generated(tmp_path, 20261227, number, doc_type, "photo_jpg")
     assert result.document.fields.vin == truth["vin"]
     assert any(how in c for c in result.document.sources["vin"].corrections)
+
+
+def test_odometer_cells_read_unsure_are_read_again_as_versions(tmp_path):
+    """A generated service-record photo whose readings 8,619 and 18,848 km the page pass read
+    "e619 KM" and "12848 KM" at 0.28 and 0.38: each cell read alone as nine versions of
+    itself reads the right number."""
+    result, truth = read_generated(tmp_path, 20261230, 24, "mileage_record", "photo_jpg")
+    assert [e["odometer_km"] for e in truth["mileage_entries"]] == [8619, 18848]
+    got = [e.odometer_km for e in result.document.fields.mileage_entries]
+    assert got == [8619, 18848]
+    assert any(n.startswith("odometer re-read as versions") for n in result.notes)
+
+
+def test_a_chinese_date_the_strip_misread_is_read_again_alone(tmp_path):
+    """A generated service-record photo whose five dates are printed in Chinese: read together,
+    the first (2021年5月19日) came back as digits; read alone as versions, it is a date, and
+    the last, read "2024% 88228" with a space inside, is re-read too."""
+    result, truth = read_generated(tmp_path, 20261230, 23, "mileage_record", "photo_jpg")
+    dates = [e["date"] for e in truth["mileage_entries"]]
+    assert dates[0] == "2021-05-19" and dates[-1] == "2024-08-22"
+    got = [e.date.isoformat() for e in result.document.fields.mileage_entries]
+    assert got == dates
+
+
+@pytest.mark.parametrize(("number", "how"), [
+    (13, "pieces of one line from two OCR passes"),  # "Kobe … Motors" + "Global", "Co., Ltd."
+    (8, "caption garbled"),  # "‘Shoper" over the name, beside the B/L number
+])
+def test_a_bills_shipper_is_read_whole(tmp_path, number, how):
+    result, truth = read_generated(tmp_path, 20261230, number, "bill_of_lading", "photo_jpg")
+    assert result.document.fields.shipper == truth["shipper"], how
+
+
+def test_a_chinese_transmission_word_read_as_latin_letters_is_read_in_chinese(tmp_path):
+    """A generated spec-sheet photo whose transmission 自动 the English pass reads "am"."""
+    result, truth = read_generated(tmp_path, 20261230, 18, "spec_sheet", "photo_jpg")
+    assert truth["transmission"] == "automatic"
+    assert result.document.fields.transmission == "automatic"
+
+
+def test_a_licences_expiry_under_a_garbled_label_after_its_issue_date_is_read_again(tmp_path):
+    """A generated export-licence photo: "ISSUE DATE 44.03.2024" is read again as 14.03.2024,
+    and the date under the garbled "ARAL AM" (有效期至) is then the later of two: the expiry."""
+    import datetime as dt
+
+    result, truth = read_generated(tmp_path, 20261230, 12, "export_license", "photo_jpg")
+    assert result.document.fields.issue_date == dt.date(2024, 3, 14)
+    assert result.document.fields.expiry_date == dt.date.fromisoformat(truth["expiry_date"])
