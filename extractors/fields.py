@@ -1615,6 +1615,7 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         if v.method == "ocr"
         and v.box is not None
         and v.confidence < WEAK_VALUE
+        and not v.extra.get("description")
         and parsers.get(name)
         in ("text", "party", "place", "country", "date", "identifier", "km", "money")
     )
@@ -1942,11 +1943,16 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             values["mileage_entries"] = _rows_value(entries, used, method)
     cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
     for cell, how in cells:
-        desc = _description(cell.text)
+        desc = _description(cell.text, ocr=how == "ocr")
         if desc:
+            misread = desc.pop("misread", None)
             for name, value in desc.items():
                 if name in allowed and name not in values:
                     values[name] = _cell_value(value, cell, how)
+                    # its box is the line's: read again, the line is no model
+                    values[name].extra = {"description": True}
+                    if name == "make" and misread:
+                        values[name].corrections = [f"make {misread!r} read as {value}"]
             break
     grids = ((*g, p.method) for p in pages for r in build_rows(p) if (g := _make_model_year(r)))
     if "model" in allowed and "model" not in values and (grid := next(grids, None)):
@@ -2192,12 +2198,17 @@ _DESCRIPTION_STOP = frozenset(
 )
 
 
-def _description(text: str) -> dict | None:
-    """``2022 BYD Atto 3``: the model year, make and model of a description line."""
+def _description(text: str, ocr: bool = False) -> dict | None:
+    """``2022 BYD Atto 3``: the model year, make and model of a description line; read by
+    OCR, a make one letter off (``2022 Crangan UNI-K``) as :func:`_ocr_make` reads it, with
+    the word as read under ``misread``."""
     for m in re.finditer(r"(?<!\d)(19[5-9]\d|20\d\d)\s+(\S.*)", text):
         words = m.group(2).split()
         for n in (1, 2, 3):
             make = normalize.normalize_make(" ".join(words[:n])) if len(words) >= n else None
+            misread = None
+            if make is None and ocr and n == 1 and words and (fixed := _ocr_make(words[0])):
+                make, misread = fixed[0], words[0]
             if make:
                 model = []
                 for w in words[n : n + 4]:
@@ -2207,6 +2218,8 @@ def _description(text: str) -> dict | None:
                 out = {"model_year": int(m.group(1)), "make": make}
                 if model:
                     out["model"] = " ".join(model)
+                if misread:
+                    out["misread"] = misread
                 return out
     return None
 

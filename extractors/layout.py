@@ -78,7 +78,7 @@ def line_units(words: list[Word]) -> list[list[Word]]:
     that one "line" is really two columns."""
     groups: dict[tuple[int, ...], list[Word]] = {}
     for w in words:
-        if w.text.strip(" _"):  # an underline read as "_" is no word
+        if w.text.strip():
             groups.setdefault(w.line_key, []).append(w)
     units = []
     for ws in groups.values():
@@ -187,7 +187,7 @@ def build_rows(page: PageText) -> list[Row]:
         else:  # the unit's box middle, within the first unit's box
             centre = (box[1] + box[3]) / 2
             half = (box[3] - box[1]) / 2
-        if bands and abs(centre - first_level) <= max(first_half, half):
+        if bands and abs(centre - first_level) <= first_half:
             bands[-1].append(unit)
             continue
         bands.append([unit])

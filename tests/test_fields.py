@@ -248,6 +248,25 @@ def test_a_reading_whose_group_separator_ocr_spaced_from_its_digits_is_whole():
                                       {"date": "2023-11-25", "odometer_km": 10344}]
 
 
+def test_a_description_line_with_its_make_misread_by_one_letter():
+    # "2022 Crangan UNL-K" under a garbled caption: Changan, one letter off, as OCR read it
+    from extractors.page import Word
+
+    p = page((60, 200, "SPECIFICATION SHEET"), (100, 50, "vErecue"),
+             (114, 50, "2022 Crangan UNI-K"), conf=0.5, method="ocr")
+    got, ex = _values([p], DocType.spec_sheet)
+    assert (got["make"], got["model"], got["model_year"]) == ("Changan", "UNI-K", 2022)
+    assert ex.values["make"].corrections == ["make 'Crangan' read as Changan"]
+    # the line's box is no model's: an unsure model is not read again as the whole line
+    line = extract([p], DocType.spec_sheet,
+                   reread=lambda n, boxes, why: [[Word("2022 Crangan UNI-K", b, 0.9)]
+                                                 for b in boxes]).values
+    assert line["model"].value == "UNI-K"
+    # a text layer says what it says: no brand is guessed
+    p = page((60, 200, "SPECIFICATION SHEET"), (114, 50, "2022 Crangan UNI-K"))
+    assert "make" not in _values([p], DocType.spec_sheet)[0]
+
+
 def test_a_description_line_states_the_model_year():
     p = page((60, "EXPORT LICENCE"), (100, "Goods: 2022 BYD Atto 3 passenger car"))
     got, _ = _values([p], DocType.export_license)

@@ -10,19 +10,6 @@ def test_words_on_one_baseline_form_one_row_split_into_cells_at_wide_gaps():
     assert [c.text for c in rows[0].cells] == ["Make: BYD", "Model: Atto 3"]
 
 
-def test_a_label_whose_box_took_its_underline_shares_a_row_with_its_value():
-    # 注册登记日期 read with the rule under it (538-588), its date beside it (540-559) and the
-    # rule read as "_": one row, the label then the date
-    words = [Word("注册登记日期", (114, 538, 274, 588), 0.42, (2,)),
-             Word("_", (487, 586, 565, 588), 0.43, (2,)),
-             Word("2019/09/01", (487, 540, 599, 559), 0.97, (2,)),
-             Word("Make:", (113, 584, 240, 606), 0.97, (3,)),
-             Word("HAVAL", (486, 586, 575, 605), 0.92, (3,))]
-    rows = build_rows(PageText(1, 1000, 1400, words, "ocr", "px"))
-    assert [[c.text for c in r.cells] for r in rows] == [
-        ["注册登记日期", "2019/09/01"], ["Make:", "HAVAL"]]
-
-
 def test_the_cell_below_a_label_is_found_in_its_column():
     p = page((100, 50, "Shipper:"), (100, 300, "Port of loading:"),
              (114, 50, "GLOBAL FREIGHT INC."), (114, 300, "SHANGHAI, CHINA"))
