@@ -1704,14 +1704,11 @@ def _chinese_word_like(hit: _LabelHit, raw: str) -> bool:
     )
 
 
-def _reread_purpose(hit: _LabelHit, raw: str) -> str:
-    return "line_zh" if _chinese_date_like(hit, raw) or _chinese_word_like(hit, raw) else "line"
-
-
 def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes, labels) -> None:
     """Re-read, alone and enlarged, a labelled OCR value that did not parse ("120" for 1.2L,
     its point and L lost), where the field has no value from elsewhere. A date of digits
-    garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日."""
+    garbled by English OCR ("20233A88") is read with Chinese: 2023年3月8日; so is a word of a
+    field Chinese papers state in Chinese ("am" for 自动), where English read it no better."""
     todo = [(f, hit, src) for f, (hit, src) in unparsed.items() if f not in values]
     jobs = [
         _Reread(
@@ -1719,34 +1716,48 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
             src["page"],
             src["box"],
             (src["box"][0] - 4, src["box"][2] + 4),
-            _reread_purpose(hit, src["raw"]),
+            "line_zh" if _chinese_date_like(hit, src["raw"]) else "line",
         )
         for f, hit, src in todo[:MAX_VALUE_REREADS]
     ]
-    for job, words in _reread_each(jobs, reread):
-        name, (hit, src) = job.name, unparsed[job.name]
-        if not words:
-            continue
-        text = " ".join(w.text for w in join_cjk(words))
-        if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
-            text = text.split(":", 1)[1].strip()
-        if hit.parser in _FREE_TEXT and match_label(text, labels):
-            continue  # the label itself ("Model!" re-read as Model), not its value
-        parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
-        if parsed is None or parsed[0] is None:
-            continue
-        notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
-        values[name] = Value(
-            parsed[0],
-            job.page,
-            union_box(w.box for w in words),
-            min(w.conf for w in words),
-            text,
-            "ocr",
-            list(parsed[1].get("corrections", [])),
-            parsed[1],
-            (hit.priority, job.page),
-        )
+    failed = [job for job, words in _reread_each(jobs, reread)
+              if not _take_reread(job, words, unparsed, values, ctx, notes, labels)]
+    again = []
+    for job in failed:
+        hit, src = unparsed[job.name]
+        if job.purpose == "line" and _chinese_word_like(hit, src["raw"]):
+            again.append(job._replace(purpose="line_zh"))
+    for job, words in _reread_each(again, reread):
+        _take_reread(job, words, unparsed, values, ctx, notes, labels)
+
+
+def _take_reread(job: _Reread, words: list[Word], unparsed: dict, values: dict, ctx, notes,
+                 labels) -> bool:
+    """Set the field of ``job`` from its re-read ``words`` where they parse; whether they did."""
+    name, (hit, src) = job.name, unparsed[job.name]
+    if not words:
+        return False
+    text = " ".join(w.text for w in join_cjk(words))
+    if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
+        text = text.split(":", 1)[1].strip()
+    if hit.parser in _FREE_TEXT and match_label(text, labels):
+        return False  # the label itself ("Model!" re-read as Model), not its value
+    parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
+    if parsed is None or parsed[0] is None:
+        return False
+    notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
+    values[name] = Value(
+        parsed[0],
+        job.page,
+        union_box(w.box for w in words),
+        min(w.conf for w in words),
+        text,
+        "ocr",
+        list(parsed[1].get("corrections", [])),
+        parsed[1],
+        (hit.priority, job.page),
+    )
+    return True
 
 
 # A date printed in Chinese that English OCR read with its 年, 月 and 日 as digits or

@@ -753,26 +753,31 @@ def test_a_chinese_date_the_strip_misread_is_read_again_as_versions():
     assert got.values["mileage_entries"].value == [{"date": "2022-02-06", "odometer_km": 6626}]
 
 
-@pytest.mark.parametrize(("read", "purpose", "value"), [
-    ("am", "line_zh", "automatic"),  # 自动 read by English OCR: read again in Chinese
-    ("xqvz", "line", None),  # four letters: an English value misread, read in English
+@pytest.mark.parametrize(("field", "read", "english", "purposes", "value"), [
+    # 自动 read "am" by English OCR, and again in English: read in Chinese
+    ("Transmission", "am", "am", ["line", "line_zh"], "automatic"),
+    # "Bie" for Blue: English read it right, nothing more is read
+    ("Colour", "Bie", "Blue", ["line"], "blue"),
+    # four letters are no Chinese word's reading
+    ("Transmission", "xqvz", "xqvz", ["line"], None),
 ])
 def test_a_chinese_word_value_read_as_latin_letters_is_read_again_in_chinese(
-        read, purpose, value):
+        field, read, english, purposes, value):
     from extractors.page import Word
 
-    p = page((60, 200, "SPECIFICATION SHEET"), (100, 50, "Transmission"), (100, 250, read),
+    p = page((60, 200, "SPECIFICATION SHEET"), (100, 50, field), (100, 250, read),
              method="ocr")
-    purposes = []
+    asked = []
 
     def reread(page_number, boxes, why):
-        purposes.append(why)
-        return [[Word("自动", box, 0.9)] if why == "line_zh" else [Word(read, box, 0.9)]
-                for box in boxes]
+        asked.append(why)
+        text = {"am": "自动", "Bie": "蓝色", "xqvz": "自动"}[read] if why == "line_zh" else english
+        return [[Word(text, box, 0.9)] for box in boxes]
 
     got = extract([p], DocType.spec_sheet, reread=reread).values
-    assert purposes == [purpose]
-    assert (got["transmission"].value if value else None) == value
+    name = "transmission" if field == "Transmission" else "color"
+    assert asked == purposes
+    assert (got[name].value if value else None) == value
 
 
 def test_a_label_after_the_ocr_garble_of_its_chinese_twin_is_a_label():
