@@ -603,7 +603,7 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             got = normalize.parse_displacement(text)
         return (got[0], {**extra, "precision": got[1]}) if got else None
     if parser == "fuel":
-        fuel = normalize.parse_fuel(text)
+        fuel = _fuel_word(text) if ctx.get("ocr") else normalize.parse_fuel(text)
         return (fuel, extra) if fuel else None
     if parser == "transmission":
         gear = normalize.parse_transmission(text)
@@ -1204,6 +1204,8 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     _vin_from_free_text(pages, dtype, values, vin_candidates, ctx)
     if reread is not None and "vin" in stated_fields(dtype) and "vin" not in values:
         _read_vin_beside_label(pages, by_name["vin"], values, vin_candidates, reread, ctx, notes)
+    if reread is not None and "document_number" in by_name and "document_number" not in values:
+        _read_number_beside_label(pages, by_name["document_number"], values, reread, ctx, notes)
     if reread is not None:
         _reread_vin(values, vin_candidates, reread, ctx, notes)
         _reread_vin_variants(values, vin_candidates, reread, ctx, notes)
@@ -1360,6 +1362,43 @@ def _read_vin_beside_label(
                 vin_candidates.append(val)
                 values["vin"] = val
                 return
+
+
+NUMBER_STRETCH = 14  # line heights right of a number's caption read again
+
+
+def _read_number_beside_label(pages, template: FieldTemplate, values, reread: Rereader, ctx,
+                              notes) -> None:
+    """Read the line right of a document-number caption that ends its row, OCR having read
+    nothing after it ("Report No.:" over a photo's glare): a stretch of the line, one line
+    high, read again; the reading is the number if it parses as one, with digits."""
+    for page in pages:
+        if page.method != "ocr":
+            continue
+        for row in build_rows(page):
+            cell = row.cells[-1]
+            hits = [h for h in _label_hits(cell.text, (template,)) if h.start <= 2]
+            if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
+                continue
+            x0, y0, x1, y1 = cell.box
+            h = y1 - y0
+            crop = (x1, y0, min(page.width - 1, x1 + NUMBER_STRETCH * h), y1)
+            if crop[2] - crop[0] < 4 * h:
+                continue
+            (words,) = reread(page.number, [crop], "line")
+            text = " ".join(w.text for w in words).strip(_SEPARATORS + " .")
+            parsed = parse_value("identifier", text, {**ctx, "ocr": True}) if text else None
+            if parsed is None or sum(ch.isdigit() for ch in parsed[0]) < 4:
+                notes.append(f"number beside its caption: none read ({text!r})")
+                continue
+            notes.append(f"number read again beside its caption: {parsed[0]}")
+            values["document_number"] = Value(
+                parsed[0], page.number, union_box(w.box for w in words),
+                min(w.conf for w in words), text, "ocr",
+                [*parsed[1].get("corrections", []), "read again beside its caption"],
+                parsed[1], (hits[0].priority, page.number),
+            )
+            return
 
 
 def _reread_vin(values, vin_candidates, reread: Rereader, ctx, notes) -> None:
@@ -1696,10 +1735,10 @@ _CHINESE_WORD_PARSERS = frozenset({"transmission", "fuel", "color"})
 
 
 def _chinese_word_like(hit: _LabelHit, raw: str) -> bool:
-    """A value of a field Chinese papers state in a word of their own, read as 1-3 Latin
-    letters or marks that did not parse: read again in Chinese."""
+    """A value of a field Chinese papers state in a word of their own (2-4 characters), read
+    as a few Latin letters or marks that did not parse ("am", "She zh" for 纯电动)."""
     text = raw.strip(_SEPARATORS)
-    return hit.parser in _CHINESE_WORD_PARSERS and 0 < len(text) <= 3 and not any(
+    return hit.parser in _CHINESE_WORD_PARSERS and 0 < _alnum(text) <= 6 and not any(
         ch.isdigit() for ch in text
     )
 
@@ -1974,6 +2013,10 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
     if "model" in allowed and pair is not None:
         values["model"] = _cell_value(*pair, method)
         values["model"].corrections = ["caption unread: the cell right of the make's"]
+    pair = _model_under_make(pages, values, tpl) if "model" not in values else None
+    if "model" in allowed and pair is not None:
+        values["model"] = _cell_value(*pair, method)
+        values["model"].corrections = ["caption unread: the row under the make's"]
     if "issuer" in allowed and "issuer" not in values:
         head = _letterhead(pages[0], dtype)
         # Parsed as a party: a speck read as an opening quote goes, a legal form is mended.
@@ -2283,12 +2326,48 @@ def _model_beside_make(pages: list[PageText], values: dict, templates) -> tuple[
             # no label of any field, whether this type states it or not ("Colour")
             every = tuple(field_templates().values())
             unread = not _label_hits(over.text, every) and len(over.text.strip()) <= 10
-            text = _model_word(right.text)
-            if not (made and unread and text) or _colour(text) or re.search(r"\d{5}", text):
+            text = _could_be_model(right.text)
+            return (text, right) if made and unread and text else None
+    return None
+
+
+def _could_be_model(text: str) -> str | None:
+    """A cell's text as a model name, where it can be nothing else a page states (no colour,
+    date, number or company)."""
+    text = _model_word(text)
+    if not text or _colour(text) or re.search(r"\d{5}", text):
+        return None
+    if normalize.find_dates(text) or re.fullmatch(r"[\d\s.,]+", text):
+        return None
+    return text
+
+
+def _model_under_make(pages: list[PageText], values: dict, templates) -> tuple[str, Cell] | None:
+    """The model in a table of caption and value rows where the make was read beside its
+    caption and the next row's caption was not ("Make | GAC" over "e4nS | GS8", 车型 read by
+    English OCR): the value under the make's, in its column, when it can be nothing else a
+    page states. Chinese forms print the model right after the make."""
+    make = values.get("make")
+    if make is None or make.box is None or make.method != "ocr":
+        return None
+    rows = build_rows(pages[make.page - 1])
+    every = tuple(field_templates().values())
+    for row in rows:
+        for caption, cell in itertools.pairwise(row.cells):
+            if not boxes_overlap(cell.box, make.box):
+                continue
+            if not any(h.field == "make" for h in _label_hits(caption.text, templates)):
                 return None
-            if normalize.find_dates(text) or re.fullmatch(r"[\d\s.,]+", text):
+            below = rows[row.index + 1].cells if row.index + 1 < len(rows) else ()
+            if len(below) != 2:
                 return None
-            return text, right
+            under_caption, value = below
+            unread = not _label_hits(under_caption.text, every) and len(
+                under_caption.text.strip()) <= 10
+            aligned = abs(value.box[0] - cell.box[0]) < cell.height and abs(
+                under_caption.box[0] - caption.box[0]) < cell.height
+            text = _could_be_model(value.text)
+            return (text, value) if unread and aligned and text else None
     return None
 
 
@@ -2507,6 +2586,14 @@ _MODEL_GLYPH = re.compile(r"\w (¥|§)$")
 _TESLA_MODEL = re.compile(r"Model ([3SXY¥])")
 
 
+def _fuel_word(text: str) -> str | None:
+    """The fuel a value names, an l OCR read as ! or | included ("Petro!")."""
+    fuel = normalize.parse_fuel(text)
+    if fuel is None and re.search(r"[a-z][!|]", text):
+        fuel = normalize.parse_fuel(text.translate(_L_SHAPES))
+    return fuel
+
+
 def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()):
     """Cells whose whole text can only be one field's value, when the document holds exactly
     one such value: a label too small or blurred to read does not lose the value beside it.
@@ -2518,7 +2605,7 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
     }
     parsers = {name: parse for name, parse in shaped.items() if name in by_shape}
     parsers |= {
-        "fuel_type": normalize.parse_fuel,
+        "fuel_type": _fuel_word,
         "transmission": lambda t: normalize.parse_transmission(t, whole=True),
         "color": _colour,
         "engine_displacement_cc": lambda t: (
@@ -2556,7 +2643,8 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
                 t = m["value"]
             if not t or len(t) > 60 or len(t.split()) > 6:
                 continue
-            value = parse(t)
+            # a text layer's value is what it says: OCR's look-alikes are not read into it
+            value = normalize.parse_fuel(t) if parse is _fuel_word and how != "ocr" else parse(t)
             if value:
                 found.setdefault(value, (cell, how))
         if len(found) == 1:

@@ -267,6 +267,15 @@ def test_a_description_line_with_its_make_misread_by_one_letter():
     assert "make" not in _values([p], DocType.spec_sheet)[0]
 
 
+def test_a_fuel_with_its_l_read_as_an_exclamation_mark():
+    # "Petro!" beside an unread caption names itself; on a text layer it is what it says
+    rows = [(60, 200, "SPECIFICATION SHEET"), (100, 50, "nergy Tree"), (100, 300, "Petro!")]
+    assert _values([page(*rows, method="ocr")], DocType.spec_sheet)[0]["fuel_type"] == "petrol"
+    rows[1] = (100, 50, "Fuel Type")
+    assert _values([page(*rows, method="ocr")], DocType.spec_sheet)[0]["fuel_type"] == "petrol"
+    assert "fuel_type" not in _values([page(*rows)], DocType.spec_sheet)[0]
+
+
 def test_a_description_line_states_the_model_year():
     p = page((60, "EXPORT LICENCE"), (100, "Goods: 2022 BYD Atto 3 passenger car"))
     got, _ = _values([p], DocType.export_license)
@@ -333,6 +342,31 @@ def test_a_letter_prefix_ending_in_an_i_read_as_1(read, number):
     assert got["document_number"] == number
     assert ex.values["document_number"].corrections == (
         [f"1→I at 3 ({read})"] if read != number else [])
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ([".", "IR2403238869"], "IR2403238869"),
+    ([".:", "1R2403238869"], "IR2403238869"),  # a letter prefix's I read as 1, mended
+    (["Date"], None),  # no number: nothing
+    ([], None),
+])
+def test_a_number_caption_with_nothing_after_it_is_read_again_beside_it(read, number):
+    # "Report No.:" read, the number after it not at all (a photo's glare)
+    from extractors.page import Word
+
+    p = page((60, 200, "VEHICLE INSPECTION REPORT"), (80, 400, "Report No.:"),
+             (100, 50, "Inspection Date: 23 Mar 2024"), method="ocr")
+    asked = []
+
+    def reread(page_number, boxes, purpose):
+        asked.append((purpose, boxes[0][0]))
+        return [[Word(t, boxes[0], 0.9) for t in read]]
+
+    got = extract([p], DocType.inspection_report, reread=reread).values
+    assert ("line", 466.0) in asked  # right of the caption's end
+    assert (got["document_number"].value if number else None) == number
+    if number:
+        assert "read again beside its caption" in got["document_number"].corrections
 
 
 def test_a_text_layer_document_number_is_never_changed():
@@ -758,8 +792,9 @@ def test_a_chinese_date_the_strip_misread_is_read_again_as_versions():
     ("Transmission", "am", "am", ["line", "line_zh"], "automatic"),
     # "Bie" for Blue: English read it right, nothing more is read
     ("Colour", "Bie", "Blue", ["line"], "blue"),
-    # four letters are no Chinese word's reading
-    ("Transmission", "xqvz", "xqvz", ["line"], None),
+    ("Fuel Type", "She zh", "She zh", ["line", "line_zh"], "electric"),  # 纯电动
+    # seven letters are no Chinese word's reading
+    ("Transmission", "xqvzpwk", "xqvzpwk", ["line"], None),
 ])
 def test_a_chinese_word_value_read_as_latin_letters_is_read_again_in_chinese(
         field, read, english, purposes, value):
@@ -771,11 +806,12 @@ def test_a_chinese_word_value_read_as_latin_letters_is_read_again_in_chinese(
 
     def reread(page_number, boxes, why):
         asked.append(why)
-        text = {"am": "自动", "Bie": "蓝色", "xqvz": "自动"}[read] if why == "line_zh" else english
+        chinese = {"am": "自动", "Bie": "蓝色", "She zh": "纯电动", "xqvzpwk": "自动"}[read]
+        text = chinese if why == "line_zh" else english
         return [[Word(text, box, 0.9)] for box in boxes]
 
     got = extract([p], DocType.spec_sheet, reread=reread).values
-    name = "transmission" if field == "Transmission" else "color"
+    name = {"Transmission": "transmission", "Colour": "color", "Fuel Type": "fuel_type"}[field]
     assert asked == purposes
     assert (got[name].value if value else None) == value
 
@@ -1320,6 +1356,19 @@ def test_a_bill_of_ladings_number_without_its_caption():
     assert "document_number" not in _values([other], DocType.export_license)[0]
 
 
+def test_a_bill_number_captioned_without_its_slash_makes_a_header_row():
+    # "BL No" (B/L No. as OCR or the carrier printed it) over the number; with "Consignee"
+    # the row is a header, and a shipper and a consignee read as one cell are cut at its
+    # caption's column
+    rows = [(60, 200, "SEA WAYBILL"), (100, 50, "BL No"), (100, 250, "Stigper"),
+            (100, 480, "Consignee"),
+            (114, 50, "ONEU5520481082"),
+            (114, 250, "Ningbo Oriental Motors Trading Co.,Ltd. Caucasus Motors LLC")]
+    got, _ = _values([page(*rows, method="ocr")], DocType.bill_of_lading)
+    assert got["document_number"] == "ONEU5520481082"
+    assert got["consignee"] == "Caucasus Motors LLC"
+
+
 @pytest.mark.parametrize(("caption", "shipper"), [
     ("‘Shoper", "Kobe Global Motors Co., Ltd."),  # garbled past repair
     (None, "Kobe Global Motors Co., Ltd."),  # not read at all
@@ -1814,6 +1863,28 @@ def test_a_vin_three_characters_short_is_read_again_as_several_versions():
     p = page((60, "SPECIFICATION SHEET"), (100, 50, "VIN"), (114, 50, "a AHN1A3025050"),
              conf=0.5, method="ocr")
     assert "vin" not in extract([p], DocType.spec_sheet, reread=_variant_rereader(spellings)).values
+
+
+@pytest.mark.parametrize(("caption", "cell", "model"), [
+    ("e4nS", "GS8", "GS8"),  # 车型 read by English OCR
+    ("FRUS:", "Poer", "Poer"),
+    # what can be something else is not taken, nor what is under a caption read
+    ("e4nS", "Pearl White", None),
+    ("e4nS", "2022", None),
+    ("Colour", "Poer", None),
+])
+def test_the_model_under_a_make_in_a_caption_value_table(caption, cell, model):
+    rows = [(60, 200, "EXPORT LICENCE"), (100, 50, "Make"), (100, 300, "GAC"),
+            (115, 50, caption), (115, 300, cell), (130, 50, "Qty"), (130, 300, "1 unit")]
+    got, ex = _values([page(*rows, method="ocr")], DocType.export_license)
+    assert got.get("model") == model
+    if model:
+        assert ex.values["model"].corrections == ["caption unread: the row under the make's"]
+    # out of the make's column, it is another column's
+    moved = [r if r[1:] != (300, cell) else (115, 450, cell) for r in rows]
+    assert "model" not in _values([page(*moved, method="ocr")], DocType.export_license)[0]
+    # a text layer's caption is what it says: nothing is guessed
+    assert "model" not in _values([page(*rows)], DocType.export_license)[0]
 
 
 @pytest.mark.parametrize(("captions", "cells", "model"), [
