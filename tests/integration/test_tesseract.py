@@ -541,3 +541,14 @@ def test_a_licences_expiry_under_a_garbled_label_after_its_issue_date_is_read_ag
     result, truth = read_generated(tmp_path, 20261230, 12, "export_license", "photo_jpg")
     assert result.document.fields.issue_date == dt.date(2024, 3, 14)
     assert result.document.fields.expiry_date == dt.date.fromisoformat(truth["expiry_date"])
+
+
+@pytest.mark.parametrize(("number", "doc_type", "field", "how"), [
+    (11, "export_license", "model", "e4nS | GS8 under Make | GAC: the row under the make's"),
+    (17, "inspection_report", "document_number", "Report No.: with nothing after it"),
+    (28, "spec_sheet", "fuel_type", "纯电动 read She zh: read again in Chinese"),
+    (20, "bill_of_lading", "consignee", "under BL No | Stigper | Consignee: cut at its column"),
+])
+def test_photo_values_of_seed_20261231(tmp_path, number, doc_type, field, how):
+    result, truth = read_generated(tmp_path, 20261231, number, doc_type, "photo_jpg")
+    assert getattr(result.document.fields, field) == truth[field], how
