@@ -2337,6 +2337,8 @@ def _could_be_model(text: str) -> str | None:
     text = _model_word(text)
     if not text or _colour(text) or re.search(r"\d{5}", text):
         return None
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .+:/-]*", text):
+        return None  # a mark no model name holds ("Pp?"): a garble, not a name
     if normalize.find_dates(text) or re.fullmatch(r"[\d\s.,]+", text):
         return None
     return text

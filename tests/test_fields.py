@@ -1871,6 +1871,7 @@ def test_a_vin_three_characters_short_is_read_again_as_several_versions():
     # what can be something else is not taken, nor what is under a caption read
     ("e4nS", "Pearl White", None),
     ("e4nS", "2022", None),
+    ("e4nS", "Pp?", None),  # a mark no model name holds: a garble
     ("Colour", "Poer", None),
 ])
 def test_the_model_under_a_make_in_a_caption_value_table(caption, cell, model):
