@@ -667,6 +667,8 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             return None  # punctuation only ("，" read after a Chinese label)
         if value.count("'") == 1 and value[0] in "'‘":
             value = value[1:]  # a speck read as an opening quote
+            if not value:
+                return None  # and nothing else
         if (
             ctx.get("ocr")
             and parser in ("place", "party")

@@ -369,6 +369,17 @@ def test_a_number_caption_with_nothing_after_it_is_read_again_beside_it(read, nu
         assert "read again beside its caption" in got["document_number"].corrections
 
 
+@pytest.mark.parametrize("speck", ["'", "‘", "“", "'  "])
+def test_a_value_that_is_one_speck_read_as_a_quote_is_no_value(speck):
+    # a declaration scan's seller cell read as a lone quote mark: no value, and no crash
+    from extractors.fields import parse_value
+
+    for parser in ("text", "party", "place", "country", "block"):
+        assert parse_value(parser, speck, {"ocr": True}) is None
+    p = page((60, 200, "SELLER'S DECLARATION"), (100, 50, f"Seller: {speck}"), method="ocr")
+    assert "seller" not in _values([p], DocType.seller_declaration)[0]
+
+
 def test_a_text_layer_document_number_is_never_changed():
     p = page((60, "VEHICLE INSPECTION REPORT"), (100, 50, "Report No.: 1R2401285024"))
     got, _ = _values([p], DocType.inspection_report)
