@@ -1339,7 +1339,10 @@ def _read_vin_beside_label(
             continue
         for row in build_rows(page):
             for cell in row.cells:
-                hits = [h for h in _label_hits(cell.text, (template,)) if h.start <= 2]
+                hits = [
+                    h for h in _label_hits(cell.text, (template,))
+                    if h.field == template.name and h.start <= 2
+                ]
                 if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
                     continue
                 x0, y0, x1, y1 = cell.box
@@ -1379,7 +1382,10 @@ def _read_number_beside_label(pages, template: FieldTemplate, values, reread: Re
             continue
         for row in build_rows(page):
             cell = row.cells[-1]
-            hits = [h for h in _label_hits(cell.text, (template,)) if h.start <= 2]
+            hits = [
+                h for h in _label_hits(cell.text, (template,))
+                if h.field == template.name and h.start <= 2
+            ]
             if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
                 continue
             x0, y0, x1, y1 = cell.box
@@ -1391,7 +1397,7 @@ def _read_number_beside_label(pages, template: FieldTemplate, values, reread: Re
             text = " ".join(w.text for w in words).strip(_SEPARATORS + " .")
             parsed = parse_value("identifier", text, {**ctx, "ocr": True}) if text else None
             if parsed is None or sum(ch.isdigit() for ch in parsed[0]) < 4:
-                notes.append(f"number beside its caption: none read ({text!r})")
+                notes.append(f"number beside its caption {cell.text!r}: none read ({text!r})")
                 continue
             notes.append(f"number read again beside its caption: {parsed[0]}")
             values["document_number"] = Value(

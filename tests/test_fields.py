@@ -955,6 +955,13 @@ def test_a_vin_label_with_nothing_after_it_has_its_line_read_again():
     assert any(purpose == "vin_line" for purpose, _ in asked)
     # Without a second reading there is no VIN, and a text layer is never read again.
     assert "vin" not in extract([p], DocType.purchase_contract).values
+    # Another field's caption with nothing after it ("Max. Power", "Body Type") is no VIN's,
+    # nor a document number's: nothing is read right of it.
+    other = page((60, 200, "SPECIFICATION SHEET"), (100, 50, "Max. Power"),
+                 (115, 50, "Body Type"), conf=0.95, method="ocr")
+    asked.clear()
+    extract([other], DocType.spec_sheet, reread=reread)
+    assert not [purpose for purpose, _ in asked if purpose in ("vin_line", "line")]
 
 
 def test_an_ocr_colour_that_names_no_colour_is_no_value():
