@@ -1223,7 +1223,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
         _reread_containers(pages, values, reread, notes)
     if reread is not None:
         _reread_weak_values(values, tpl.fields, reread, ctx, notes)
-        _reread_weak_readings(pages, values, reread, ctx, notes)
+        _reread_weak_readings(values, reread, notes)
         _reread_unparsed(unparsed, values, reread, ctx, notes, labels)
         # a date read again may be the one the other's unread label needs beside it
         _validity_under_unread_labels(pages, tpl.fields, values, ctx)
@@ -1323,6 +1323,23 @@ def _vin_value(words: list[Word], page: int, rank: tuple, ctx) -> Value | None:
     )
 
 
+def _empty_caption(cell: Cell, template: FieldTemplate, page: PageText,
+                   stretch: float) -> tuple[_LabelHit, Box] | None:
+    """Whether ``cell`` is a caption of ``template``'s field (not another's) with nothing
+    read after it: its hit, and the stretch of its line right of it to read again, ``stretch``
+    line heights long (at least four, the page's edge allowing)."""
+    hits = [
+        h for h in _label_hits(cell.text, (template,))
+        if h.field == template.name and h.start <= 2
+    ]
+    if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
+        return None
+    x0, y0, x1, y1 = cell.box
+    h = y1 - y0
+    crop = (x1, y0, min(page.width - 1, x1 + stretch * h), y1)
+    return (hits[0], crop) if crop[2] - crop[0] >= 4 * h else None
+
+
 def _read_vin_beside_label(
     pages, template: FieldTemplate, values, vin_candidates, reread: Rereader, ctx, notes
 ) -> None:
@@ -1339,19 +1356,11 @@ def _read_vin_beside_label(
             continue
         for row in build_rows(page):
             for cell in row.cells:
-                hits = [
-                    h for h in _label_hits(cell.text, (template,))
-                    if h.field == template.name and h.start <= 2
-                ]
-                if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
+                if (empty := _empty_caption(cell, template, page, VIN_STRETCH)) is None:
                     continue
-                x0, y0, x1, y1 = cell.box
-                h = y1 - y0
-                crop = (x1, y0, min(page.width - 1, x1 + VIN_STRETCH * h), y1)
-                if crop[2] - crop[0] < 4 * h:
-                    continue
+                hit, crop = empty
                 (words,) = reread(page.number, [crop], "vin_line")
-                rank = (hits[0].priority, page.number)
+                rank = (hit.priority, page.number)
                 val = _vin_value(words, page.number, rank, ctx)
                 text = "".join(w.text for w in words)
                 if val is None and words and abs(len(_alnum_only(text)) - 17) <= 2:
@@ -1382,17 +1391,9 @@ def _read_number_beside_label(pages, template: FieldTemplate, values, reread: Re
             continue
         for row in build_rows(page):
             cell = row.cells[-1]
-            hits = [
-                h for h in _label_hits(cell.text, (template,))
-                if h.field == template.name and h.start <= 2
-            ]
-            if not hits or cell.text[hits[0].end :].strip(_SEPARATORS):
+            if (empty := _empty_caption(cell, template, page, NUMBER_STRETCH)) is None:
                 continue
-            x0, y0, x1, y1 = cell.box
-            h = y1 - y0
-            crop = (x1, y0, min(page.width - 1, x1 + NUMBER_STRETCH * h), y1)
-            if crop[2] - crop[0] < 4 * h:
-                continue
+            hit, crop = empty
             (words,) = reread(page.number, [crop], "line")
             text = " ".join(w.text for w in words).strip(_SEPARATORS + " .")
             parsed = parse_value("identifier", text, {**ctx, "ocr": True}) if text else None
@@ -1404,7 +1405,7 @@ def _read_number_beside_label(pages, template: FieldTemplate, values, reread: Re
                 parsed[0], page.number, union_box(w.box for w in words),
                 min(w.conf for w in words), text, "ocr",
                 [*parsed[1].get("corrections", []), "read again beside its caption"],
-                parsed[1], (hits[0].priority, page.number),
+                parsed[1], (hit.priority, page.number),
             )
             return
 
@@ -1996,9 +1997,11 @@ def _unlabelled(pages: list[PageText], dtype: DocType, values: dict, ctx) -> Non
             values["container_numbers"] = _rows_value(stated, where, method)
             values["container_numbers"].corrections = notes
     if "mileage_entries" in allowed:
-        entries, used, _ = _mileage_entries(pages, ctx)
+        entries, used, spots = _mileage_entries(pages, ctx)
         if entries:
             values["mileage_entries"] = _rows_value(entries, used, method)
+            # where each reading was read, for _reread_weak_readings
+            values["mileage_entries"].extra = {"rows": used, "spots": spots}
     cells = [(c, p.method) for p in pages for r in build_rows(p) for c in r.cells]
     for cell, how in cells:
         desc = _description(cell.text, ocr=how == "ocr")
@@ -2717,17 +2720,14 @@ def _reading_in(text: str, unit: str) -> tuple[int | None, str]:
     return None, ""
 
 
-def _reread_weak_readings(pages: list[PageText], values: dict, reread: Rereader, ctx,
-                          notes) -> None:
+def _reread_weak_readings(values: dict, reread: Rereader, notes) -> None:
     """Re-read the odometer cells of a service history OCR was unsure of ("e619 KM" for
     8619 KM, at 0.28) as several versions of each: the reading most versions agree on, where
     it loses no digit."""
     found = values.get("mileage_entries")
     if found is None or found.method != "ocr":
         return
-    entries, used, spots = _mileage_entries(pages, ctx)
-    if entries != found.value:
-        return
+    entries, used, spots = list(found.value), found.extra["rows"], found.extra["spots"]
     weak = [
         i for i, (cell, _) in enumerate(spots)
         if cell is not None and min(w.conf for w in cell.words) < WEAK_VALUE
