@@ -123,6 +123,44 @@ def test_perspective_finds_the_page_quad(page):
     assert abs(pp.estimate_skew(flat)) <= 0.5
 
 
+def test_a_corner_lost_in_shadow_is_put_back_where_the_sides_meet(page):
+    # A vignette darkens the photo's bottom-left until the sheet's corner there is as dark
+    # as the desk: the bright outline has a bevel, not a corner. Its four straight sides
+    # still meet where the corner is.
+    img, corners = photographed(page)
+    h, w = img.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    shade = np.clip(np.hypot(xx - 0, yy - h) / 420.0, 0.2, 1.0)
+    shaded = (img * shade).astype(np.uint8)
+    quad = pp.find_page_quad(shaded)
+    assert quad is not None
+    assert np.abs(quad - corners).max() < 20  # px, on a 1100 x 1400 photo
+    flat, _ = pp.correct_perspective(shaded)
+    assert abs(pp.estimate_skew(flat)) <= 0.5
+
+
+def test_a_plate_run_out_along_the_desk_is_no_sheet():
+    # A bright plate whose outline the desk's bright patches drag out to one side (as brushed
+    # metal on a mottled desk does): four sides can be fitted round it, one of them out on
+    # the desk, but the outline does not run along them. No flattening beats a wrong one.
+    img = np.full((1000, 1400), 60, np.uint8)
+    cv2.fillConvexPoly(img, np.int32([[300, 300], [1100, 330], [1080, 800], [320, 760]]), 200)
+    rng = np.random.default_rng(3)  # patches that leave a quad to fit (most seeds do not)
+    for _ in range(40):
+        centre = (int(rng.integers(180, 330)), int(rng.integers(250, 880)))
+        cv2.circle(img, centre, int(rng.integers(15, 40)), 200, -1)
+    assert pp.find_page_quad(img) is None
+
+
+def test_a_corner_is_not_put_back_out_on_the_desk():
+    # A wedge of glare joined to a plate's left side: the lines through the outline's
+    # sides meet far out on the desk, not where shading cut a corner.
+    img = np.full((1000, 1400), 60, np.uint8)
+    cv2.fillConvexPoly(img, np.int32([[300, 300], [1100, 330], [1080, 800], [320, 760]]), 200)
+    cv2.fillConvexPoly(img, np.int32([[300, 300], [200, 520], [310, 720]]), 200)
+    assert pp.find_page_quad(img) is None
+
+
 def letterhead_photo(band_bgr: tuple[int, int, int] | None,
                      desk: np.ndarray | None = None) -> np.ndarray:
     """A white sheet (a band of ``band_bgr`` along its top, 10 % of its height, with white
