@@ -2,7 +2,7 @@
 
 from extractors.fields import extract
 from tests.pages import page
-from verifier.agreement import _confusions, agree_on_text, agree_on_vin
+from verifier.agreement import _confusions, agree_on_text, agree_on_vin, locate_unread
 from verifier.models import DocType, Document, Fields, Source
 from verifier.read import ReadResult
 
@@ -325,3 +325,86 @@ def test_digits_misread_in_a_vin_no_maker_could_have_are_put_right_by_the_others
                _doc("photo.jpg", "ocr", 0.5, vin=read)]
     agree_on_vin(results)
     assert results[2].document.fields.vin == read
+
+
+def _photo(name, doc_type, *rows, **fields):
+    """An OCR'd photo of ``doc_type`` whose page shows ``rows`` and whose reading found
+    ``fields``."""
+    result = _doc(name, "ocr", 0.8, **fields)
+    result.document.type = doc_type
+    result.pages = [page(*rows, conf=0.9, method="ocr")]
+    return result
+
+
+def test_a_model_under_an_unread_caption_is_found_where_the_others_say():
+    licence = _photo("licence.jpg", DocType.export_license,
+                     (400, 50, "VN Neo"), (420, 50, "LGWJRVBV1MS146697 Haval"),
+                     (440, 50, "Woon:"), (460, 50, "Jolion"))
+    results = [_doc("contract.pdf", model="Jolion"), _doc("spec.pdf", model="Jolion"), licence]
+    locate_unread(results)
+    doc = licence.document
+    assert doc.fields.model == "Jolion"
+    source = doc.sources["model"]
+    assert source.method == "ocr" and source.box[1] == 460 and source.raw == "Jolion"
+    assert "2 other documents" in source.corrections[0]
+    # Spread over two words, after a garbled caption in the same line.
+    bl = _photo("bl.jpg", DocType.bill_of_lading, (300, 50, "1 (ONE) UNIT USED VEHICLE"),
+                (320, 50, "Hyundai Santa Fe"))
+    results = [_doc("a.pdf", model="Santa Fe"), _doc("b.jpg", "ocr", 0.9, model="Santa Fe"), bl]
+    locate_unread(results)
+    assert bl.document.fields.model == "Santa Fe"
+    assert bl.document.sources["model"].raw == "Santa Fe"
+
+
+def test_a_model_is_not_found_in_part_of_a_word_nor_where_the_others_disagree():
+    def record():
+        return _photo("record.jpg", DocType.mileage_record,
+                      (300, 50, "VIN: LMXP7N1DXP2535898 CX-50"), (320, 50, "SMHS: P7"))
+    # "P7" stated once, "CX-5" by two: the page's "CX-50" is another model, and "P7" has
+    # only one document behind it.
+    results = [_doc("a.pdf", model="CX-5"), _doc("b.pdf", model="CX-5"),
+               _doc("c.pdf", model="P7"), record()]
+    locate_unread(results)
+    assert results[3].document.fields.model is None
+    # Two documents each side: no one model the others state.
+    results = [_doc("a.pdf", model="P7"), _doc("b.pdf", model="P7"),
+               _doc("c.pdf", model="G6"), _doc("d.pdf", model="G6"), record()]
+    locate_unread(results)
+    assert results[4].document.fields.model is None
+    # Agreed: found after its garbled caption; a model already read is left to agree_on_text.
+    read = record()
+    read.document.fields.model = "F7"
+    results = [_doc("a.pdf", model="P7"), _doc("b.pdf", model="P7"), record(), read]
+    locate_unread(results)
+    assert results[2].document.fields.model == "P7"
+    assert results[3].document.fields.model == "F7"
+    # A type that states no model is not searched.
+    photo = _photo("car.jpg", DocType.photo, (300, 50, "P7"))
+    locate_unread([_doc("a.pdf", model="P7"), _doc("b.pdf", model="P7"), photo])
+    assert photo.document.fields.model is None
+
+
+def test_a_vin_no_reading_found_is_located_in_a_line_by_the_others():
+    vin = "LGW3JZ4L0NH911562"
+
+    def registration(line):
+        return _photo("registration.jpg", DocType.registration_certificate,
+                      (300, 50, "CHEN JING PA017BS2"), (320, 50, line))
+
+    # Misread past the check digit's help and split: no reading, no candidate.
+    found = registration("Wingie 7 LGW3JZ4LONHG1 1562")
+    results = [_doc("a.pdf", vin=vin), _doc("b.jpg", "ocr", 0.9, vin=vin), found]
+    agree_on_vin(results)
+    source = found.document.sources["vin"]
+    assert found.document.fields.vin == vin
+    assert source.raw == "Wingie 7 LGW3JZ4LONHG1 1562" and source.box[1] == 320
+    assert "O→0 at 9" in source.corrections and "G→9 at 12" in source.corrections
+    assert source.agreement == 2
+    # Another vehicle's VIN, a serial digit apart, is not what the others state.
+    clone = registration("Wingie 7 LGW3JZ4LONHG1 1563")
+    agree_on_vin([_doc("a.pdf", vin=vin), _doc("b.pdf", vin=vin), clone])
+    assert clone.document.fields.vin is None
+    # One other document is no consensus.
+    alone = registration("Wingie 7 LGW3JZ4LONHG1 1562")
+    agree_on_vin([_doc("a.jpg", "ocr", 0.9, vin=vin), alone])
+    assert alone.document.fields.vin is None

@@ -188,8 +188,11 @@ def _adopt_candidate(result: ReadResult, stated: Counter) -> None:
     consensus, support = max(stated.items(), key=lambda kv: kv[1], default=(None, 0))
     if consensus is None or support < 2:
         return
+    if "vin" not in stated_fields(result.document.type):
+        return
     own = next((c for c in result.vin_candidates if c.value == consensus), None)
-    if own is None or own.method != "ocr" or "vin" not in stated_fields(result.document.type):
+    if own is None or own.method != "ocr":
+        _locate_vin(result, consensus, support, stated)
         return
     doc = result.document
     doc.fields.vin = consensus
@@ -205,6 +208,61 @@ def _adopt_candidate(result: ReadResult, stated: Counter) -> None:
         method="ocr",
     )
     stated[consensus] += 1
+
+
+def _locate_vin(result: ReadResult, consensus: str, support: int, stated: Counter) -> None:
+    """A page that yielded no VIN nor candidate (characters misread past the check digit's
+    help, a 1 split off: "LGW3JZ4LONHG1 1562"): a run of one of its OCR lines that becomes
+    the VIN the others state by OCR confusions alone (:func:`_confusions`) is taken, and
+    so recorded. A line stating another VIN differs in a serial digit: no confusion."""
+    grams = {consensus[i : i + 3] for i in range(len(consensus) - 2)}
+    best = None
+    for page in result.pages:
+        if page.method != "ocr":
+            continue
+        for line in page.lines():
+            text = "".join(ch for ch in line.text.upper() if ch.isalnum())
+            for size in (len(consensus) - 1, len(consensus), len(consensus) + 1):
+                for i in range(len(text) - size + 1):
+                    run = text[i : i + size]
+                    # Cheap first: a run sharing few trigrams with the VIN cannot align.
+                    if sum(run[k : k + 3] in grams for k in range(size - 2)) < 4:
+                        continue
+                    diffs = _confusions(run, consensus)
+                    if diffs is None or _cut_at_an_end(diffs, size, len(consensus)):
+                        continue
+                    if best is None or len(diffs) < len(best[0]):
+                        best = (diffs, page.number, line)
+    if best is None:
+        return
+    diffs, number, line = best
+    doc = result.document
+    doc.fields.vin = consensus
+    doc.sources["vin"] = Source(
+        page=number,
+        box=line.box,
+        confidence=round(min(1.0, line.conf), 3),
+        raw=line.text,
+        corrections=[
+            *diffs,
+            f"no VIN read on its own; found in this line as {support} other documents "
+            f"state it, by characters OCR confuses",
+        ],
+        method="ocr",
+    )
+    stated[consensus] += 1
+
+
+def _cut_at_an_end(diffs: list[str], size: int, length: int) -> bool:
+    """Whether a run aligns only by a character lost or gained at its first or last place:
+    a run cut short of another VIN's last digit ("…156" of "…1563") "restores" the 2 the
+    others state."""
+    ends = {"dropped": (1, size), "restored": (1, length)}
+    for note in diffs:
+        kind = note.split(" ", 1)[0]
+        if kind in ends and int(note.rsplit(" ", 1)[1]) in ends[kind]:
+            return True
+    return False
 
 
 def agree_on_vin(results: list[ReadResult]) -> None:
@@ -399,3 +457,95 @@ def _look_alike_positions(key: str, consensus: str) -> list[int] | None:
     if len(diffs) > MAX_TEXT_CONFUSIONS:
         return None
     return diffs if all(_confusable(key[i], consensus[i]) for i in diffs) else None
+
+
+# Fields a page may be searched for when its own reading found none: a model name is printed
+# nowhere on a vehicle's papers but as the model (a make or a port is: in a company's name,
+# in an address), so finding it on the page is finding what the page states.
+LOCATABLE_FIELDS = ("model",)
+# What OCR leaves round a word: a caption's colon, a bracket, a quote.
+_WORD_EDGES = ".,:;()[]{}'\"‘’“”|"
+
+
+def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
+    """Find on an OCR page a value its caption's reading missed, where the page's words
+    hold, whole, what at least two other documents (or a text layer) state: "Jolion" under a
+    caption read as "Woon:", "P7" after "SMHS:". The page's own words are the value, their
+    box its source; a page that states another model (or none legibly) stays unread."""
+    for name in names:
+        stated: Counter[str] = Counter()
+        written: dict[str, str] = {}
+        printed: set[str] = set()
+        for r in results:
+            value = getattr(r.document.fields, name)
+            if not value:
+                continue
+            key = _squeeze(str(value))
+            stated[key] += 1
+            written.setdefault(key, str(value))
+            source = r.document.sources.get(name)
+            if source is not None and source.method == "text_layer":
+                printed.add(key)
+        ranked = stated.most_common(2)
+        if not ranked:
+            continue
+        key, support = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if len(printed) == 1:
+            (key,) = printed
+        elif support < 2 or support == runner_up:
+            continue  # the others do not agree on one
+        if not any(c.isalpha() for c in key):
+            continue  # a bare number ("3") is on every page
+        for result in results:
+            doc = result.document
+            if getattr(doc.fields, name) or name not in stated_fields(doc.type):
+                continue
+            found = _find_words(result, key)
+            if found is None:
+                continue
+            page, words = found
+            others = stated[key]
+            setattr(doc.fields, name, " ".join(w.text.strip(_WORD_EDGES) for w in words))
+            box = (
+                min(w.box[0] for w in words),
+                min(w.box[1] for w in words),
+                max(w.box[2] for w in words),
+                max(w.box[3] for w in words),
+            )
+            doc.sources[name] = Source(
+                page=page,
+                box=box,
+                confidence=round(min(1.0, min(w.conf for w in words)), 3),
+                raw=" ".join(w.text for w in words),
+                corrections=[
+                    f"its caption was not read; found on the page as {others} other "
+                    f"documents state it ({written[key]})"
+                ],
+                method="ocr",
+            )
+
+
+def _squeeze(text: str) -> str:
+    """A name as compared: upper case, without spaces, hyphens or edge punctuation."""
+    return re.sub(r"[\s\-]+", "", text.strip(_WORD_EDGES)).upper()
+
+
+def _find_words(result: ReadResult, key: str):
+    """The first run of whole words on an OCR page that spells ``key``: (page, words)."""
+    for page in result.pages:
+        if page.method != "ocr":
+            continue
+        for line in page.lines():
+            words = line.words
+            for i in range(len(words)):
+                if not _squeeze(words[i].text):
+                    continue
+                spelt = ""
+                for j in range(i, len(words)):
+                    spelt += _squeeze(words[j].text)
+                    if spelt == key:
+                        return page.number, words[i : j + 1]
+                    if not key.startswith(spelt):
+                        break
+    return None

@@ -97,6 +97,7 @@ def check_folder(
     unstored = evidence_run.store_originals(items, store) if store is not None else {}
     results = read_all(items, settings, policy, reader_factory, progress, ctx)
     agreement.agree_on_vin(results)
+    agreement.locate_unread(results)
     agreement.agree_on_text(results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     findings += intake_findings(items, policy)
