@@ -1193,6 +1193,11 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
                 )
             continue
         rank = (hit.priority, src["page"])
+        if hit.parser == "country" and not (country_code(value) or country_named(value)):
+            # Beside its caption OCR may have read the next column's garbled caption
+            # ("Destination Country | axor" over "Nigeria | Guangzhou"): a country named
+            # under it comes first; a name no table holds ("DR Congo") still stands alone.
+            rank = (*rank, 1)
         val = Value(value, **src, extra=extra, rank=rank, corrections=extra.get("corrections", []))
         if hit.field == "vin":
             reading: VinReading = extra["reading"]

@@ -408,3 +408,19 @@ def test_a_vin_no_reading_found_is_located_in_a_line_by_the_others():
     alone = registration("Wingie 7 LGW3JZ4LONHG1 1562")
     agree_on_vin([_doc("a.jpg", "ocr", 0.9, vin=vin), alone])
     assert alone.document.fields.vin is None
+
+
+def test_a_model_found_but_for_a_look_alike_is_written_as_the_others_write_it():
+    def registration():
+        return _photo("registration.jpg", DocType.registration_certificate,
+                      (300, 50, "LINA PA 0B6291 1 Jan 2023"),
+                      (320, 50, "Guangrhou Automebie Group Co. Lid. GSB"), (340, 50, "PT"))
+    found = registration()
+    locate_unread([_doc("a.pdf", model="GS8"), _doc("b.pdf", model="GS8"), found])
+    source = found.document.sources["model"]
+    assert found.document.fields.model == "GS8"
+    assert source.raw == "GSB" and "B→8 at 3" in source.corrections
+    # Two characters leave no room for a look-alike: "PT" is not P7.
+    short = registration()
+    locate_unread([_doc("a.pdf", model="P7"), _doc("b.pdf", model="P7"), short])
+    assert short.document.fields.model is None

@@ -1928,3 +1928,16 @@ def test_the_model_right_of_a_make_under_an_unread_caption(captions, cells, mode
     p = page((60, 200, "EXPORT LICENCE"), (100, 50, captions[0]), (100, 300, captions[1]),
              (114, 50, cells[0]), (114, 300, cells[1]))
     assert "model" not in _values([p], DocType.export_license)[0]
+
+
+def test_a_country_named_under_its_caption_beats_a_garble_beside_it():
+    # Captions over values, the next column's caption garbled into a word beside this one.
+    grid = page((60, 200, "Export Licence"),
+                (100, 50, "Destination Country"), (100, 250, "axor"), (100, 400, "Tl"),
+                (115, 50, "Nigeria"), (115, 250, "Guangzhou"), (115, 400, "2023-09-21"),
+                method="ocr")
+    assert _values([grid], DocType.export_license)[0]["destination_country"] == "Nigeria"
+    # A name no table holds, alone under its caption, still stands.
+    alone = page((60, 200, "Export Licence"), (100, 50, "Destination Country: DR Congo"),
+                 method="ocr")
+    assert _values([alone], DocType.export_license)[0]["destination_country"] == "DR Congo"

@@ -504,9 +504,15 @@ def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
             found = _find_words(result, key)
             if found is None:
                 continue
-            page, words = found
+            page, words, misread = found
             others = stated[key]
-            setattr(doc.fields, name, " ".join(w.text.strip(_WORD_EDGES) for w in words))
+            raw = " ".join(w.text for w in words)
+            spelt = "".join(_squeeze(w.text) for w in words)
+            # As the page writes it; a misread letter as the others write the name.
+            value = written[key] if misread else " ".join(
+                w.text.strip(_WORD_EDGES) for w in words
+            )
+            setattr(doc.fields, name, value)
             box = (
                 min(w.box[0] for w in words),
                 min(w.box[1] for w in words),
@@ -517,10 +523,11 @@ def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
                 page=page,
                 box=box,
                 confidence=round(min(1.0, min(w.conf for w in words)), 3),
-                raw=" ".join(w.text for w in words),
+                raw=raw,
                 corrections=[
+                    *(f"{spelt[k]}→{key[k]} at {k + 1}" for k in misread),
                     f"its caption was not read; found on the page as {others} other "
-                    f"documents state it ({written[key]})"
+                    f"documents state it ({written[key]})",
                 ],
                 method="ocr",
             )
@@ -532,7 +539,11 @@ def _squeeze(text: str) -> str:
 
 
 def _find_words(result: ReadResult, key: str):
-    """The first run of whole words on an OCR page that spells ``key``: (page, words)."""
+    """The run of whole words on an OCR page that spells ``key``, or does but for letters OCR
+    takes for one another ("GSB" for GS8; none in a name under three characters, where a
+    look-alike is as likely another name): (page, words, misread positions) or None."""
+    allowed = 0 if len(key) < 3 else 1 if len(key) < 6 else MAX_TEXT_CONFUSIONS
+    best = None
     for page in result.pages:
         if page.method != "ocr":
             continue
@@ -544,8 +555,16 @@ def _find_words(result: ReadResult, key: str):
                 spelt = ""
                 for j in range(i, len(words)):
                     spelt += _squeeze(words[j].text)
-                    if spelt == key:
-                        return page.number, words[i : j + 1]
-                    if not key.startswith(spelt):
+                    if len(spelt) > len(key):
                         break
-    return None
+                    misread = [k for k, ch in enumerate(spelt) if ch != key[k]]
+                    if len(misread) > allowed or not all(
+                        _confusable(spelt[k], key[k]) for k in misread
+                    ):
+                        break
+                    if len(spelt) == len(key):
+                        if not misread:
+                            return page.number, words[i : j + 1], []
+                        if best is None or len(misread) < len(best[2]):
+                            best = (page.number, words[i : j + 1], misread)
+    return best
