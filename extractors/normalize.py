@@ -509,10 +509,12 @@ def parse_fuel(text: str) -> str | None:
     value = _field(text)
     if value is None:
         return None
+    # A French certificate's P.3 code is printed in capitals ("EE", "GO"); "ee." is OCR's
+    # reading of a smudge, not an essence-électrique hybrid.
+    code = re.fullmatch(r"(?:[pP]\.?\s*3\s*[:.\-]?\s*)?([A-Za-z]{2})\.?", value)
     value = value.lower()
-    code = re.fullmatch(r"(?:p\.?\s*3\s*[:.\-]?\s*)?([a-z]{2})\.?", value)
-    if code:
-        return _FR_FUEL_CODES.get(code.group(1)) or _fuel_from_features(value)
+    if code and (code.group(1).isupper() or code.group(0)[:1] in "pP"):
+        return _FR_FUEL_CODES.get(code.group(1).lower()) or _fuel_from_features(value)
     return _fuel_from_features(value)
 
 

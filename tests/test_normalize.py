@@ -693,3 +693,10 @@ def test_ocr_slips_in_diesel_and_gas_oil_read_as_diesel():
     assert n.parse_fuel("Diese!") == "diesel"
     assert n.parse_fuel("Gas Ol") == "diesel"
     assert n.parse_fuel("Gas Only") == "petrol"
+
+
+def test_a_french_fuel_code_is_in_capitals_not_a_smudge_read_in_lower_case():
+    # "ee." is what OCR made of specks beside an unread caption on a registration photo:
+    # not essence-électrique, which would have outvoted the DIESEL printed below it.
+    assert parse_fuel("EE") == "hybrid" and parse_fuel("P.3: GO") == "diesel"
+    assert parse_fuel("ee.") is None and parse_fuel("Ee") is None
