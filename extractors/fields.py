@@ -469,7 +469,8 @@ def _uncaptioned_bl_number(pages: list[PageText], dtype: DocType, values: dict) 
 
 
 # A voyage number: a few digits and the direction sailed (176W, 047E; € is an E misread).
-_VOYAGE = re.compile(r"(?:V(?:OY)?\.?\s*)?\d{2,4}\s?[NSEW€]", re.IGNORECASE)
+# Its leading zero may be read as an O ("O76N").
+_VOYAGE = re.compile(r"(?:V(?:OY)?\.?\s*)?[\dO]\d{1,3}\s?[NSEW€]", re.IGNORECASE)
 _SHIP_NAME = re.compile(r"[A-Z][A-Z0-9 .-]{2,39}")
 _LEGAL_FORM = re.compile(r"\b(?:Co|Ltd|Limited|Inc|LLC|FZE|GmbH|Corp|K\.K|Pty)\b", re.IGNORECASE)
 
@@ -2422,6 +2423,17 @@ LETTERHEAD_SCALE = 1.2
 _DEPARTMENT = re.compile(r"\b(?:Division|Section|Unit|Department|Office|Services?)$", re.IGNORECASE)
 
 
+def _word_split_at(cell: Cell, after: Cell) -> bool:
+    """Whether ``after`` goes on with the word ``cell`` ends with: a lower-case letter each
+    side of a gap narrower than half a line's height."""
+    gap = after.box[0] - cell.box[2]
+    return (
+        cell.text[-1:].islower()
+        and after.text[:1].islower()
+        and 0 <= gap < 0.5 * cell.height
+    )
+
+
 def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
     """The issuing organisation printed at the head of page 1, above or just under the title."""
     tpl = doctype_templates()[dtype]
@@ -2465,6 +2477,14 @@ def _letterhead(page: PageText, dtype: DocType) -> Cell | None:
                 # Its acronym set apart after it is part of the name ("… Ltd. (ATJ)"); so is
                 # the line a name broken after "of", "the" or "People's" goes on in.
                 after = row.cells[n + 1] if n + 1 < len(row.cells) else None
+                if after is not None and _word_split_at(cell, after):
+                    # OCR broke a word of the name in two cells ("Traff" | "ic Police
+                    # Department"): one name, one word again.
+                    last, first = cell.words[-1], after.words[0]
+                    word = Word(last.text + first.text, union_box([last.box, first.box]),
+                                min(last.conf, first.conf), last.line_key)
+                    return Cell((*cell.words[:-1], word, *after.words[1:]), page=cell.page,
+                                row=cell.row, slope=cell.slope)
                 if after is None and i + 1 < len(order) and len(order[i + 1].cells) == 1:
                     after = order[i + 1].cells[0]
                 if after is not None and not (

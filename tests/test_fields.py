@@ -668,6 +668,12 @@ MINISTRY = "Ministry of Commerce of the People's"
      ((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office")), "Ministry of Commerce"),
     (((40, 50, MINISTRY), (54, 50, "Republic of China")), f"{MINISTRY} Republic of China",
      ((40, 50, "Ministry of Commerce"), (54, 50, "Beijing Office")), "Ministry of Commerce"),
+    # a word OCR broke in two cells is one word again; a gap as wide as a line's height
+    # parts two cells
+    (((40, 50, "Shanghai Public Security Bureau Traff"), (40, 275, "ic Police Department")),
+     "Shanghai Public Security Bureau Traffic Police Department",
+     ((40, 50, "Shanghai Public Security Bureau"), (40, 250, "traffic section")),
+     "Shanghai Public Security Bureau"),
 ])
 def test_a_letterhead_goes_on_in_its_acronym_or_after_a_break(rows, name, apart, alone):
     for head, issuer in ((rows, name), (apart, alone)):
@@ -1545,6 +1551,7 @@ def test_a_weak_value_read_again_with_its_labels_end(again):
     ([(115, 50, "SAME AS CONSIGNEE"), (115, 250, "TONSBERG"), (115, 450, "047E")], "TONSBERG"),
     ([(115, 50, "HOEGH TRACER"), (115, 450, "169N")], "HOEGH TRACER"),
     ([(115, 50, "MAERSK KENTUCKY"), (115, 450, "149€")], "MAERSK KENTUCKY"),  # € read for E
+    ([(115, 50, "HOEGH TARGET"), (115, 450, "O76N")], "HOEGH TARGET"),  # its 0 read as O
     ([(115, 50, "CSCL NEPTUNE 024W")], "CSCL NEPTUNE"),
     # a party, a port or a label before the number is no vessel; nor one of two names
     ([(115, 50, "KOBE GLOBAL MOTORS CO., LTD."), (115, 450, "176W")], None),
