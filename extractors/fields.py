@@ -763,7 +763,11 @@ def _garbled_prefix(prefix: str) -> bool:
     most two short pieces, each of at most two letters or holding a digit or a symbol
     ("Th", "=S3ME", "3A"). "The", "Contract" or "payable at" are words: a label after them
     is part of the text."""
-    tokens = [t.strip(".,:;") for t in prefix.replace("|", " ").split()]
+    # A quote OCR read before a word ('"SAME AS CONSIGNEE') does not make it junk.
+    tokens = [
+        t.strip(".,:;").strip("\"'“”‘’") or t.strip(".,:;")
+        for t in prefix.replace("|", " ").split()
+    ]
     return (
         0 < len(tokens) <= 2
         and len("".join(tokens)) <= 8
@@ -1121,6 +1125,12 @@ def _cell_text(rows: list[Row], cell: Cell, hit: _LabelHit, page: PageText) -> t
     then "700,00") with its rest: the cell just after it on its line, or under it (a narrow
     column wrapped it)."""
     words, text = cell.words, cell.text
+    if hit.parser in ("place", "party") and text.endswith(","):
+        # A name broken after its comma ("Kobe," | "Japan"): it goes on in the next cell.
+        row = rows[cell.row]
+        after = [c for c in row.cells if 0 <= c.box[0] - cell.box[2] < 2 * cell.height]
+        if after and after[0].text[:1].isalpha():
+            words, text = words + after[0].words, f"{text} {after[0].text}"
     if hit.parser == "money" and re.search(r"\d[.,']$", text):
         row = rows[cell.row]
         after = [c for c in row.cells if 0 <= c.box[0] - cell.box[2] < cell.height]

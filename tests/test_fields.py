@@ -1948,3 +1948,21 @@ def test_a_country_named_under_its_caption_beats_a_garble_beside_it():
     alone = page((60, 200, "Export Licence"), (100, 50, "Destination Country: DR Congo"),
                  method="ocr")
     assert _values([alone], DocType.export_license)[0]["destination_country"] == "DR Congo"
+
+
+def test_a_bill_read_with_quotes_before_its_captions_keeps_its_grid():
+    # '"SAME AS CONSIGNEE' over the vessel is a value with a quote read before it, not a
+    # caption ("CONSIGNEE" after junk) whose column the vessel would be in; a port broken
+    # after its comma goes on in the next cell.
+    p = page((60, 200, "SEA WAYBILL"),
+             (100, 50, "“CONSIGNEE"), (100, 250, "Juma Mwinyi"),
+             (120, 50, "NOTIFY PARTY"), (120, 240, '"SAME AS CONSIGNEE'),
+             (140, 50, "“OCEAN VESSEL"), (140, 250, "MSC ANNA"),
+             (160, 50, "VOYAGE NO."), (160, 250, "010N"),
+             (180, 50, "PORT OF LOADING"), (180, 250, "Kobe,"), (180, 290, "Japan"),
+             (200, 50, "PORT OF DISCHARGE"), (200, 250, "Dar es Salaam, Tanzania"),
+             method="ocr")
+    got, _ = _values([p], DocType.bill_of_lading)
+    assert got["vessel"] == "MSC ANNA"
+    assert got["port_of_loading"] == "Kobe, Japan"
+    assert got["port_of_discharge"] == "Dar es Salaam, Tanzania"
