@@ -1004,6 +1004,8 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
     ('JUMA MWINYI', ['MWINY!I → MWINYI'])
     >>> fix_capital_i('Japan Automobile Appraisal Institute (JAAl)')[0]
     'Japan Automobile Appraisal Institute (JAAI)'
+    >>> fix_capital_i('Ningbo Oriental! Motors')
+    ('Ningbo Oriental Motors', ['Oriental! → Oriental'])
     """
     notes: list[str] = []
 
@@ -1020,4 +1022,14 @@ def fix_capital_i(text: str) -> tuple[str, list[str]]:
     text = _CAPITALS_WITH_L.sub(repl, text)
     # The capital I of "Import" inside a name read as l ("Autolmport"): no word is
     # spelled "lmport".
-    return _LMPORT.sub(repl, text), notes
+    text = _LMPORT.sub(repl, text)
+
+    def doubled(m: re.Match) -> str:
+        notes.append(f"{m.group(0)} → {m.group(1)}")
+        return m.group(1)
+
+    # An l read twice, the second time as "!" ("Oriental!"); "Yahoo!" keeps its mark.
+    return _L_DOUBLED_AS_BANG.sub(doubled, text), notes
+
+
+_L_DOUBLED_AS_BANG = re.compile(r"\b([A-Za-z]*[a-z]l)!(?=[\s,.]|$)")

@@ -676,6 +676,9 @@ def test_fix_capital_i_only_in_words_of_capitals():
     assert fix_capital_i("CHO! YU-NA") == ("CHOI YU-NA", ["CHO! → CHOI"])
     assert fix_capital_i("Yahoo! Motors") == ("Yahoo! Motors", [])
     assert fix_capital_i("KIM !") == ("KIM !", [])
+    # an l read twice, the second time as "!"
+    assert fix_capital_i("Ningbo Oriental! Motors Trading Co., Ltd.") == (
+        "Ningbo Oriental Motors Trading Co., Ltd.", ["Oriental! → Oriental"])
 
 
 def test_ocr_party_name_slips_lost_space_and_import():
