@@ -962,6 +962,8 @@ def _block(
             )
             if gap > 1.45 * height or (ended and gap > 1.2 * height):
                 break  # a new paragraph
+            if value and value[-1].rstrip().endswith(".") and _ATTESTATION.match(text):
+                break  # the declarant's closing words, however close they are set
         value.append(text)
         if c is not None:
             cells.append(c)
@@ -971,6 +973,13 @@ def _block(
     return " ".join(v for v in value if v), cells
 
 
+# "The Seller confirms that the above is true and complete": the statement's close, not
+# one more thing it states.
+_ATTESTATION = re.compile(
+    r"(?:The\s+(?:Seller|Buyer|Exporter|undersigned)|We|I)\s+(?:hereby\s+)?"
+    r"(?:confirms?|certif(?:y|ies)|attests?|declares?)\s+that\b",
+    re.IGNORECASE,
+)
 _PAGE_NUMBER = re.compile(r"^(?:Page\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}$", re.IGNORECASE)
 
 

@@ -1045,6 +1045,17 @@ def test_a_sentence_after_a_party_word_is_no_party():
         "Ministry of Commerce of the People's Republic of China")
 
 
+def test_a_disclosure_ends_before_the_declarants_closing_words_set_as_close():
+    # a photo's lines evenly spaced (14 for 12-high words) and as wide: only the words tell
+    # the close apart
+    intro = "The Seller declares the following about the vehicle's history of damage and repairs:"
+    stated = "Rear bumper repainted in 2023 after a minor scratch. No structural damage here."
+    close = "The Seller confirms that the above is true and complete to the best of its know."
+    p = page((100, "Seller: Ningbo Oriental Motors Trading Co., Ltd."),
+             (120, intro), (134, stated), (148, close), method="ocr", conf=0.9)
+    assert extract([p], DocType.seller_declaration).values["disclosures"].value == stated
+
+
 def test_a_disclosure_after_a_misread_declares():
     p = page(
         (100, "Seller: Ningbo Oriental Motors Trading Co., Ltd."),
