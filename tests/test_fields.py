@@ -430,6 +430,19 @@ def test_a_container_number_read_with_a_letter_for_a_digit():
         assert "container_numbers" not in _values([p], DocType.bill_of_lading)[0]
 
 
+def test_a_container_number_read_with_a_space_inside_its_serial():
+    # ONEU4186116 read "ONEU41861 16": the check digit holds once the space is gone
+    p = page((60, "BILL OF LADING"), (100, 50, "Container No. / Seal No. ONEU41861 16 / 583384"),
+             method="ocr")
+    got, ex = _values([p], DocType.bill_of_lading)
+    assert got["container_numbers"] == ["ONEU4186116"]
+    assert ex.values["container_numbers"].corrections == ["read 'ONEU41861 16' as 'ONEU4186116'"]
+    # where it then fails, nothing is joined
+    p = page((60, "BILL OF LADING"), (100, 50, "Container No. / Seal No. ONEU41861 17 / 583384"),
+             method="ocr")
+    assert "container_numbers" not in _values([p], DocType.bill_of_lading)[0]
+
+
 def test_the_head_of_a_bill_number_read_with_a_space_is_no_container():
     # MAEU9023891 has a container number's form (owner code and seven digits); it is the
     # B/L's number MAEU9023891786 read with a space, not a second container
