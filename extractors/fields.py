@@ -2178,8 +2178,9 @@ def _bill_dates_under_unread_labels(pages: list[PageText], templates, values: di
 def _shipper_under_unread_caption(pages: list[PageText], dtype: DocType, values: dict,
                                   templates, ctx) -> None:
     """A B/L's shipper where its caption was not read ("‘Shoper", or nothing): the shipper's
-    box is the bill's first party, above the consignee's. The one company name (a legal
-    form or an organisation's word) of a row above the consignee's value that holds another
+    box is the bill's first party, above the consignee's or left of it. The one company name
+    (a legal form or an organisation's word) of a row above the consignee's value (or of its
+    row, left of it) that holds another
     value read under its caption (the bill's number beside it), whose own caption is not
     read as any label. A person's name is left alone: it could be anyone's."""
     consignee = values.get("consignee")
@@ -2192,12 +2193,18 @@ def _shipper_under_unread_caption(pages: list[PageText], dtype: DocType, values:
     rows = build_rows(page)
     found = []
     for row in rows:
-        if row.box[3] > consignee.box[1] or not any(_in_claimed(c, claimed) for c in row.cells):
+        # Above the consignee's row, or in it left of the consignee ("B/L No | Shipper |
+        # Consignee" side by side over their values).
+        beside = row.box[1] <= (consignee.box[1] + consignee.box[3]) / 2 <= row.box[3]
+        if (row.box[3] > consignee.box[1] and not beside) or not any(
+            _in_claimed(c, claimed) for c in row.cells
+        ):
             continue
         for cell in row.cells:
             above = cell_above(rows, row, cell, max_rows=1)
             if (
-                _in_claimed(cell, claimed)
+                (beside and cell.box[2] > consignee.box[0])
+                or _in_claimed(cell, claimed)
                 or not _ORG.search(cell.text)
                 or _holds_label(cell, templates)
                 or (above is not None and _holds_label(above, templates))
@@ -2205,11 +2212,11 @@ def _shipper_under_unread_caption(pages: list[PageText], dtype: DocType, values:
                 continue
             parsed = parse_value("party", cell.text, ctx)
             if parsed is not None:
-                found.append((parsed[0], cell))
+                found.append((parsed[0], cell, "left of" if beside else "above"))
     if len(found) == 1:
-        value, cell = found[0]
+        value, cell, where = found[0]
         values["shipper"] = _cell_value(value, cell, page.method)
-        values["shipper"].corrections = ["caption unread: the company above the consignee"]
+        values["shipper"].corrections = [f"caption unread: the company {where} the consignee"]
 
 
 def _dates_left_unread(pages, templates, values: dict, ctx, dated: set[str], distinct: int) -> bool:

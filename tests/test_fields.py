@@ -1445,6 +1445,22 @@ def test_a_bills_shipper_under_an_unread_caption_is_the_company_above_the_consig
     assert "shipper" not in _values([page(*below, method="ocr")], DocType.bill_of_lading)[0]
 
 
+def test_a_bills_shipper_under_an_unread_caption_beside_the_consignee():
+    # "B/L No | Shipper | Consignee" side by side, the shipper's caption garbled
+    rows = [(60, 200, "OCEAN BILL OF LADING"), (100, 50, "B/L No"), (100, 250, "Shipoe"),
+            (100, 550, "Consignee"), (114, 50, "BYDS2037614209"),
+            (114, 250, "Guangzhou Silkroad Auto Trade Co.,Ltd."), (114, 550, "Kwame Mensah")]
+    got, ex = _values([page(*rows, method="ocr")], DocType.bill_of_lading)
+    assert got["consignee"] == "Kwame Mensah"
+    assert got["shipper"] == "Guangzhou Silkroad Auto Trade Co.,Ltd."
+    assert ex.values["shipper"].corrections == ["caption unread: the company left of the consignee"]
+    # right of the consignee is no shipper's place
+    right = [(60, 200, "OCEAN BILL OF LADING"), (100, 50, "B/L No"), (100, 250, "Consignee"),
+             (100, 550, "Shipoe"), (114, 50, "BYDS2037614209"), (114, 250, "Kwame Mensah"),
+             (114, 550, "Guangzhou Silkroad Auto Trade Co.,Ltd.")]
+    assert "shipper" not in _values([page(*right, method="ocr")], DocType.bill_of_lading)[0]
+
+
 def test_a_licences_two_dates_under_unread_chinese_labels():
     # 发证日期 and 有效截止日期 as English OCR reads them: the earlier date is the issue date
     rows = [(60, 200, "出口许可证 / Export Licence"), (100, 50, "2EBM: 2025/05/05"),
