@@ -419,8 +419,37 @@ def test_a_model_found_but_for_a_look_alike_is_written_as_the_others_write_it():
     locate_unread([_doc("a.pdf", model="GS8"), _doc("b.pdf", model="GS8"), found])
     source = found.document.sources["model"]
     assert found.document.fields.model == "GS8"
-    assert source.raw == "GSB" and "B→8 at 3" in source.corrections
+    assert source.raw == "GSB" and "B→8 at letter 3" in source.corrections
     # Two characters leave no room for a look-alike: "PT" is not P7.
     short = registration()
     locate_unread([_doc("a.pdf", model="P7"), _doc("b.pdf", model="P7"), short])
     assert short.document.fields.model is None
+
+
+def test_the_selling_companys_name_is_found_where_its_caption_was_not_read():
+    seller = "Shanghai Autostar Export Co., Ltd."
+
+    def licence(line):
+        return _photo("licence.jpg", DocType.export_license,
+                      (300, 50, "MANUFACTURER Ningbo Geely Co., Ltd."), (320, 50, line))
+
+    # The contract's seller and the B/L's shipper: the licence's exporter, its "Ltd." read
+    # "Lid." under a caption read as nothing.
+    found = licence("Shanghai Autostar Export Co., Lid. LSSYMJZJ6L 1485816")
+    results = [_doc("contract.pdf", seller=seller, buyer="Kwame Mensah"),
+               _doc("bl.jpg", "ocr", 0.9, shipper=seller.upper()), found]
+    locate_unread(results)
+    source = found.document.sources["exporter"]
+    assert found.document.fields.exporter == seller
+    assert source.raw == "Shanghai Autostar Export Co., Lid."
+    assert "I→T at letter 26" in source.corrections
+    # The buyer is never searched for: a B/L names it to notify whoever the consignee is.
+    bl = _photo("bl2.jpg", DocType.bill_of_lading, (300, 50, "TO ORDER"),
+                (320, 50, "NOTIFY Kwame Mensah"))
+    locate_unread([_doc("a.pdf", buyer="Kwame Mensah"), _doc("b.pdf", consignee="Kwame Mensah"),
+                   bl])
+    assert bl.document.fields.consignee is None
+    # Another company's name on the page is not the seller's.
+    other = licence("Shanghai Autostar Trading Co., Ltd.")
+    locate_unread([_doc("contract.pdf", seller=seller), _doc("bl.pdf", shipper=seller), other])
+    assert other.document.fields.exporter is None

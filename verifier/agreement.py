@@ -459,33 +459,46 @@ def _look_alike_positions(key: str, consensus: str) -> list[int] | None:
     return diffs if all(_confusable(key[i], consensus[i]) for i in diffs) else None
 
 
-# Fields a page may be searched for when its own reading found none: a model name is printed
-# nowhere on a vehicle's papers but as the model (a make or a port is: in a company's name,
-# in an address), so finding it on the page is finding what the page states.
-LOCATABLE_FIELDS = ("model",)
-# What OCR leaves round a word: a caption's colon, a bracket, a quote.
-_WORD_EDGES = ".,:;()[]{}'\"‘’“”|"
+# Fields a page may be searched for when its own reading found none, each with the fields
+# of the other documents that state the same thing. A model name is printed nowhere on a
+# vehicle's papers but as the model; the selling company's name is the seller's, the
+# exporter's and the shipper's. Not a make or a port (in a company's name, an address),
+# nor the buyer (a B/L may be consigned to a bank's order and name the buyer to notify).
+SELLING_SIDE = ("seller", "exporter", "shipper")
+LOCATABLE_FIELDS = {
+    "model": ("model",),
+    "seller": SELLING_SIDE,
+    "exporter": SELLING_SIDE,
+    "shipper": SELLING_SIDE,
+}
+# What OCR leaves round a value: a caption's colon, a rule's bar, a quote.
+_LOOSE_MARKS = ",:;|'\"‘’“”"
 
 
-def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
+def locate_unread(results: list[ReadResult], fields=LOCATABLE_FIELDS) -> None:
     """Find on an OCR page a value its caption's reading missed, where the page's words
     hold, whole, what at least two other documents (or a text layer) state: "Jolion" under a
-    caption read as "Woon:", "P7" after "SMHS:". The page's own words are the value, their
-    box its source; a page that states another model (or none legibly) stays unread."""
-    for name in names:
-        stated: Counter[str] = Counter()
+    caption read as "Woon:", "P7" after "SMHS:", the exporter's name under a caption read as
+    nothing. The page's own words are the value, their box its source; a page that states
+    another name (or none legibly) stays unread."""
+    for name, pool in fields.items():
+        stated: Counter[str] = Counter()  # documents stating each name
         written: dict[str, str] = {}
         printed: set[str] = set()
         for r in results:
-            value = getattr(r.document.fields, name)
-            if not value:
-                continue
-            key = _squeeze(str(value))
-            stated[key] += 1
-            written.setdefault(key, str(value))
-            source = r.document.sources.get(name)
-            if source is not None and source.method == "text_layer":
-                printed.add(key)
+            keys = set()
+            for f in pool:
+                value = getattr(r.document.fields, f)
+                if not value:
+                    continue
+                key = _squeeze(str(value))
+                keys.add(key)
+                written.setdefault(key, str(value))
+                source = r.document.sources.get(f)
+                if source is not None and source.method == "text_layer":
+                    printed.add(key)
+                    written[key] = str(value)  # as printed, not as OCR cased it
+            stated.update(keys)
         ranked = stated.most_common(2)
         if not ranked:
             continue
@@ -509,9 +522,7 @@ def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
             raw = " ".join(w.text for w in words)
             spelt = "".join(_squeeze(w.text) for w in words)
             # As the page writes it; a misread letter as the others write the name.
-            value = written[key] if misread else " ".join(
-                w.text.strip(_WORD_EDGES) for w in words
-            )
+            value = written[key] if misread else raw.strip(_LOOSE_MARKS)
             setattr(doc.fields, name, value)
             box = (
                 min(w.box[0] for w in words),
@@ -525,7 +536,7 @@ def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
                 confidence=round(min(1.0, min(w.conf for w in words)), 3),
                 raw=raw,
                 corrections=[
-                    *(f"{spelt[k]}→{key[k]} at {k + 1}" for k in misread),
+                    *(f"{spelt[k]}→{key[k]} at letter {k + 1}" for k in misread),
                     f"its caption was not read; found on the page as {others} other "
                     f"documents state it ({written[key]})",
                 ],
@@ -534,8 +545,8 @@ def locate_unread(results: list[ReadResult], names=LOCATABLE_FIELDS) -> None:
 
 
 def _squeeze(text: str) -> str:
-    """A name as compared: upper case, without spaces, hyphens or edge punctuation."""
-    return re.sub(r"[\s\-]+", "", text.strip(_WORD_EDGES)).upper()
+    """A name as compared: its letters and digits, upper case ("Co.,Ltd." is "COLTD")."""
+    return re.sub(r"[\W_]+", "", text).upper()
 
 
 def _find_words(result: ReadResult, key: str):
