@@ -1393,7 +1393,7 @@ def _read_vin_beside_label(
                     # versions of itself may agree on one its check digit proves.
                     region = union_box(w.box for w in words)
                     val = _voted_vin(page.number, region, text, rank, reread, ctx, notes,
-                                     unproven=True)
+                                     unproven=True, candidates=vin_candidates)
                 if val is None:
                     notes.append(f"VIN beside its label: no VIN read ({text!r})")
                     continue
@@ -1506,7 +1506,7 @@ def _reread_vin_variants(values, vin_candidates, reread: Rereader, ctx, notes) -
         return
     val = _voted_vin(
         current.page, current.box, current.value, current.rank, reread, ctx, notes,
-        unproven=bool(reading.cut),
+        unproven=bool(reading.cut), candidates=vin_candidates,
     )
     if val is not None:
         vin_candidates.append(val)
@@ -1554,7 +1554,7 @@ def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, note
                 return
             tried += 1
             val = _voted_vin(page.number, box, text, (90, page.number), reread, ctx, notes,
-                             unproven=True)
+                             unproven=True, candidates=vin_candidates)
             if val is not None:
                 vin_candidates.append(val)
                 values["vin"] = val
@@ -1563,7 +1563,7 @@ def _vin_from_garbles(pages, values, vin_candidates, reread: Rereader, ctx, note
 
 def _voted_vin(
     page: int, box: Box, read_as: str, rank, reread: Rereader, ctx, notes, *,
-    unproven: bool = False,
+    unproven: bool = False, candidates: list[Value] | None = None,
 ) -> Value | None:
     """The VIN the versions of the region ``box`` (read as ``read_as``) spell, with that box
     and a correction that says why it was taken. At least VIN_VARIANT_VOTES
@@ -1610,6 +1610,18 @@ def _voted_vin(
     ):
         if spelled:
             notes.append(f"VIN variants undecided: {dict(spelled)}")
+        # Not enough alone, but the page's own readings: the other documents of the
+        # transaction may choose among them (verifier.agreement).
+        for vin, n in ranked:
+            if vin in valid and candidates is not None:
+                val = valid[vin]
+                val.box = box
+                val.corrections = [
+                    *val.corrections,
+                    f"read as {read_as!r}; {n} of {len(versions)} re-readings of its region "
+                    "spell it, too few to take it alone",
+                ]
+                candidates.append(val)
         return None
     vin, n = best
     notes.append(f"VIN variants: {vin} ({n} of {len(versions)})")

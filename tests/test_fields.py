@@ -2006,3 +2006,35 @@ def test_a_bill_read_with_quotes_before_its_captions_keeps_its_grid():
     assert got["vessel"] == "MSC ANNA"
     assert got["port_of_loading"] == "Kobe, Japan"
     assert got["port_of_discharge"] == "Dar es Salaam, Tanzania"
+
+
+def test_an_undecided_vote_leaves_its_readings_for_the_other_documents_to_choose():
+    from extractors.fields import _voted_vin
+    from verifier.agreement import agree_on_vin
+    from verifier.models import Document, Fields, Source
+    from verifier.read import ReadResult
+
+    # A Korean plate (its maker uses no check digit): 7 of 9 versions spell one VIN, 2
+    # another. Alone, that is undecided; both stay the page's own readings.
+    spellings = ["KNA9R1D72LR087584"] * 7 + ["KNASR1D72LR087584"] * 2
+    notes, candidates = [], []
+    box = (300.0, 300.0, 1290.0, 374.0)
+    got = _voted_vin(1, box, "KNAQR1D72LRO087/7584", (90, 1), _variant_rereader(spellings), {},
+                     notes, unproven=True, candidates=candidates)
+    assert got is None and "undecided" in notes[-1]
+    assert [c.value for c in candidates] == ["KNA9R1D72LR087584", "KNASR1D72LR087584"]
+    assert "7 of 9 re-readings of its region spell it" in candidates[0].corrections[-1]
+    # A later re-read took "KNAIR…" as KNA1R…; two other documents state KNA9R…: the page's
+    # own reading that agrees is chosen, not the page left disagreeing over a 1 for a 9.
+    read = Source(page=1, confidence=0.19, raw="KNAIR1D72LRO87584", corrections=["I→1 at 4"],
+                  method="ocr")
+    plate = ReadResult(Document(file="plate.jpg", sha256="0" * 64,
+                                fields=Fields(vin="KNA1R1D72LR087584"), sources={"vin": read}),
+                       [], vin_candidates=candidates)
+    others = [ReadResult(Document(file=f"{n}.pdf", sha256="0" * 64,
+                                  fields=Fields(vin="KNA9R1D72LR087584"),
+                                  sources={"vin": Source(page=1, confidence=1.0,
+                                                         raw="KNA9R1D72LR087584")}), [])
+              for n in "ab"]
+    agree_on_vin([*others, plate])
+    assert plate.document.fields.vin == "KNA9R1D72LR087584"
