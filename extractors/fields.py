@@ -509,6 +509,31 @@ def _vessel_before_voyage(pages: list[PageText], dtype: DocType, values: dict, l
         values["vessel"].corrections = ["caption unread: the name printed before a voyage number"]
 
 
+# A letter, a 1, then six digits and a sequence: "T1240505-57".
+_ONE_BEFORE_DATE = re.compile(r"([A-Z])1(\d{6})([-/]\d{1,4})?")
+
+
+def _dated_number_prefix(values: dict[str, Value]) -> None:
+    """A document number that embeds the document's date after a letter prefix
+    ("TI240505-57" of 5 May 2024) read with the prefix's I as 1 ("T1240505-57"): the six
+    digits after the 1 are the date, so the 1 is the prefix's. Only where they are the date
+    the document states, to the day."""
+    number, issued = values.get("document_number"), values.get("issue_date")
+    if number is None or issued is None or number.method != "ocr":
+        return
+    m = _ONE_BEFORE_DATE.fullmatch(str(number.value))
+    if m is None or not isinstance(issued.value, dt.date):
+        return
+    if m[2] != issued.value.strftime("%y%m%d"):
+        return
+    fixed = f"{m[1]}I{m[2]}{m[3] or ''}"
+    number.corrections = [
+        *number.corrections,
+        f"1→I at 2 ({number.value}): {m[2]} is the document's date, after its prefix",
+    ]
+    number.value = fixed
+
+
 def _carrier_number(ident: str) -> tuple[str, list[str]]:
     # A SCAC code is capitals: a number OCR read all in lower case ("cosus151141278") is
     # read as capitals.
@@ -1255,6 +1280,7 @@ def extract(pages: list[PageText], dtype: DocType, *, reread: Rereader | None = 
     _uncaptioned_bl_number(pages, dtype, values)
     _vessel_before_voyage(pages, dtype, values, labels)
     _shipper_under_unread_caption(pages, dtype, values, tpl.fields, ctx)
+    _dated_number_prefix(values)
     _fold_extras(values)
     allowed = stated_fields(dtype)
     values = {k: v for k, v in values.items() if k in allowed}

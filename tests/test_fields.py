@@ -2038,3 +2038,20 @@ def test_an_undecided_vote_leaves_its_readings_for_the_other_documents_to_choose
               for n in "ab"]
     agree_on_vin([*others, plate])
     assert plate.document.fields.vin == "KNA9R1D72LR087584"
+
+
+def test_a_numbers_prefix_i_read_as_1_before_the_documents_date():
+    # TI240505-57 of 5 May 2024, its I read as 1: the six digits after it are the date
+    def contract(number, date="2024-05-05"):
+        return page((60, "EXPORT SALES CONTRACT"), (100, 50, f"No.: {number}"),
+                    (115, 50, f"Date: {date}"), method="ocr")
+
+    got, ex = _values([contract("T1240505-57")], DocType.purchase_contract)
+    assert got["document_number"] == "TI240505-57"
+    assert "240505 is the document's date" in ex.values["document_number"].corrections[-1]
+    # another date, or a text layer: the 1 is left as read
+    assert _values([contract("T1240505-57", "2024-05-06")],
+                   DocType.purchase_contract)[0]["document_number"] == "T1240505-57"
+    text = page((60, "EXPORT SALES CONTRACT"), (100, 50, "No.: T1240505-57"),
+                (115, 50, "Date: 2024-05-05"))
+    assert _values([text], DocType.purchase_contract)[0]["document_number"] == "T1240505-57"
