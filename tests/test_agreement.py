@@ -453,3 +453,31 @@ def test_the_selling_companys_name_is_found_where_its_caption_was_not_read():
     other = licence("Shanghai Autostar Trading Co., Ltd.")
     locate_unread([_doc("contract.pdf", seller=seller), _doc("bl.pdf", shipper=seller), other])
     assert other.document.fields.exporter is None
+
+
+def test_a_name_blurred_in_its_spaces_and_letters_at_once_is_as_the_others_print_it():
+    seller = "CHONGQING MINGYUAN AUTOMOBILE EXPORT CO., LTD."
+    bl = _doc("bl.jpg", "ocr", 0.6, shipper="CHONGOING MINGYUAN AUTOMOBILE EXPORTCO.LTO.")
+    agree_on_text([_doc("contract.pdf", seller=seller), _doc("licence.pdf", exporter=seller), bl])
+    assert bl.document.fields.shipper == seller
+    assert "look-alike" in bl.document.sources["shipper"].corrections[-2]
+    # three look-alikes are a name of its own
+    other = _doc("bl.jpg", "ocr", 0.6, shipper="CHONGOING MINGYUAN AUTOMOBILE EXPORTCO.LTO.L")
+    agree_on_text([_doc("contract.pdf", seller=seller), _doc("licence.pdf", exporter=seller),
+                   other])
+    assert other.document.fields.shipper.endswith("LTO.L")
+
+
+def test_the_exporter_named_on_a_registration_is_its_owner():
+    seller = "Chongqing Mingyuan Automobile Export Co., Ltd."
+    reg = _photo("registration.jpg", DocType.registration_certificate,
+                 (300, 50, "Nam of Owe"), (320, 50, seller), (340, 50, "LI NA"))
+    locate_unread([_doc("contract.pdf", seller=seller), _doc("licence.pdf", exporter=seller),
+                   reg])
+    assert reg.document.fields.owner == seller
+    # a registration naming only a person: no owner found for it
+    person = _photo("registration.jpg", DocType.registration_certificate,
+                    (300, 50, "Nam of Owe"), (320, 50, "LI NA"))
+    locate_unread([_doc("contract.pdf", seller=seller), _doc("licence.pdf", exporter=seller),
+                   person])
+    assert person.document.fields.owner is None

@@ -420,9 +420,12 @@ def _agree_one(
         if support < max(2, others[key] + 1) and not printed:
             continue
         diffs = _look_alike_positions(key, consensus)
-        if diffs or (
-            consensus != key and _PUNCTUATION.sub("", key) == _PUNCTUATION.sub("", consensus)
-        ):
+        bare, stated_bare = _PUNCTUATION.sub("", key), _PUNCTUATION.sub("", consensus)
+        # Both at once: "EXPORTCO.LTO." for "EXPORT CO., LTD." (a space lost, D read as O).
+        blurred = consensus != key and (
+            bare == stated_bare or _look_alike_positions(bare, stated_bare)
+        )
+        if diffs or blurred:
             break
     else:
         return
@@ -434,9 +437,11 @@ def _agree_one(
             chars[i] = model[i]
         fixed = "".join(chars)
         notes = [f"{value[i]}→{fixed[i]} at {i + 1}" for i in diffs]
-    else:  # only the stops, commas and spaces differ: "CO.. LTD" for "CO., LTD."
+    else:  # the stops, commas and spaces differ, and perhaps look-alikes between them
         fixed = model
         notes = [f"punctuation read as {value!r}"]
+        if bare != stated_bare:
+            notes[0] = f"read as {value!r}: its stops, commas, spaces and look-alike letters"
     notes.append(f"{support} other documents state {fixed}")
     setattr(doc.fields, name, fixed)
     doc.sources[name] = source.model_copy(update={"corrections": [*source.corrections, *notes]})
@@ -470,6 +475,9 @@ LOCATABLE_FIELDS = {
     "seller": SELLING_SIDE,
     "exporter": SELLING_SIDE,
     "shipper": SELLING_SIDE,
+    # the exporter owns the car it sells: its name on a registration is the owner's (a
+    # registration names no one else)
+    "owner": SELLING_SIDE,
 }
 # What OCR leaves round a value: a caption's colon, a rule's bar, a quote.
 _LOOSE_MARKS = ",:;|'\"‘’“”"
