@@ -1157,18 +1157,23 @@ def _candidates(
 def _cell_text(rows: list[Row], cell: Cell, hit: _LabelHit, page: PageText) -> tuple[str, dict]:
     """A value cell's text and source; an amount broken after a group separator ("EUR 21."
     then "700,00") with its rest: the cell just after it on its line, or under it (a narrow
-    column wrapped it)."""
+    column wrapped it); a place or party broken after its comma with the cell after it."""
     words, text = cell.words, cell.text
+
+    def just_after(within: float) -> Cell | None:
+        """The cell that starts less than ``within`` line heights right of this one."""
+        gap = within * cell.height
+        return next((c for c in rows[cell.row].cells if 0 <= c.box[0] - cell.box[2] < gap), None)
+
     if hit.parser in ("place", "party") and text.endswith(","):
         # A name broken after its comma ("Kobe," | "Japan"): it goes on in the next cell.
-        row = rows[cell.row]
-        after = [c for c in row.cells if 0 <= c.box[0] - cell.box[2] < 2 * cell.height]
-        if after and after[0].text[:1].isalpha():
-            words, text = words + after[0].words, f"{text} {after[0].text}"
+        after = just_after(2)
+        if after is not None and after.text[:1].isalpha():
+            words, text = words + after.words, f"{text} {after.text}"
     if hit.parser == "money" and re.search(r"\d[.,']$", text):
         row = rows[cell.row]
-        after = [c for c in row.cells if 0 <= c.box[0] - cell.box[2] < cell.height]
-        rest = after[0] if after else cell_below(rows, row, cell, max_rows=1)
+        rest = just_after(1)
+        rest = rest if rest is not None else cell_below(rows, row, cell, max_rows=1)
         if rest is not None and re.match(r"\d{3}(?:[.,]\d{2})?$", rest.text):
             words, text = words + rest.words, text + rest.text
     return text, _value_from(words, text, page.number, page.method)

@@ -22,6 +22,7 @@ from collections import Counter
 
 from checks import vin as vin_check
 from checks import wmi
+from extractors.page import union_box
 from extractors.templates import stated_fields
 from verifier.models import Source
 from verifier.read import ReadResult
@@ -387,21 +388,31 @@ def agree_on_text(results: list[ReadResult], names=SHARED_TEXT_FIELDS) -> None:
     change is recorded beside the raw text."""
     for name in names:
         pool = PARTY_FIELDS if name in PARTY_FIELDS else (name,)
-        stated: Counter[str] = Counter()  # documents stating each name
-        written: dict[str, str] = {}  # how the others write it, case and all
-        exact: set[str] = set()  # names a text layer states
-        for r in results:
-            values = {(str(v), f) for f in pool if (v := getattr(r.document.fields, f))}
-            for value in {v for v, _ in values}:
-                stated[value.upper()] += 1
-                written.setdefault(value.upper(), value)
-            for value, f in values:
-                source = r.document.sources.get(f)
-                if source is not None and source.method == "text_layer":
-                    exact.add(value.upper())
-                    written[value.upper()] = value
+        stated, written, exact = _names_stated(results, pool, str.upper)
         for result in results:
             _agree_one(result, name, stated, written, exact)
+
+
+def _names_stated(
+    results: list[ReadResult], pool, key
+) -> tuple[Counter[str], dict[str, str], set[str]]:
+    """What the documents state in the fields of ``pool``, compared by ``key``: how many
+    documents state each name, how they write it (as a text layer prints it where one does,
+    case and all), and the names a text layer states."""
+    stated: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    exact: set[str] = set()
+    for r in results:
+        values = {(str(v), f) for f in pool if (v := getattr(r.document.fields, f))}
+        for value in {v for v, _ in values}:
+            written.setdefault(key(value), value)
+        stated.update({key(v) for v, _ in values})
+        for value, f in values:
+            source = r.document.sources.get(f)
+            if source is not None and source.method == "text_layer":
+                exact.add(key(value))
+                written[key(value)] = value
+    return stated, written, exact
 
 
 def _agree_one(
@@ -490,23 +501,7 @@ def locate_unread(results: list[ReadResult], fields=LOCATABLE_FIELDS) -> None:
     nothing. The page's own words are the value, their box its source; a page that states
     another name (or none legibly) stays unread."""
     for name, pool in fields.items():
-        stated: Counter[str] = Counter()  # documents stating each name
-        written: dict[str, str] = {}
-        printed: set[str] = set()
-        for r in results:
-            keys = set()
-            for f in pool:
-                value = getattr(r.document.fields, f)
-                if not value:
-                    continue
-                key = _squeeze(str(value))
-                keys.add(key)
-                written.setdefault(key, str(value))
-                source = r.document.sources.get(f)
-                if source is not None and source.method == "text_layer":
-                    printed.add(key)
-                    written[key] = str(value)  # as printed, not as OCR cased it
-            stated.update(keys)
+        stated, written, printed = _names_stated(results, pool, _squeeze)
         ranked = stated.most_common(2)
         if not ranked:
             continue
@@ -532,15 +527,9 @@ def locate_unread(results: list[ReadResult], fields=LOCATABLE_FIELDS) -> None:
             # As the page writes it; a misread letter as the others write the name.
             value = written[key] if misread else raw.strip(_LOOSE_MARKS)
             setattr(doc.fields, name, value)
-            box = (
-                min(w.box[0] for w in words),
-                min(w.box[1] for w in words),
-                max(w.box[2] for w in words),
-                max(w.box[3] for w in words),
-            )
             doc.sources[name] = Source(
                 page=page,
-                box=box,
+                box=union_box(w.box for w in words),
                 confidence=round(min(1.0, min(w.conf for w in words)), 3),
                 raw=raw,
                 corrections=[
