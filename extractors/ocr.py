@@ -492,6 +492,25 @@ def read_quality(words: list[Word]) -> float:
     return total / weight if weight else 0.0
 
 
+# A page read as columns of words standing on end: most words of several characters this
+# much taller than wide.
+ON_END_RATIO = 1.5
+ON_END_SHARE = 0.6
+ON_END_MIN_WORDS = 8
+
+
+def read_on_end(words: list[Word]) -> bool:
+    """Whether Tesseract read the page's text as vertical lines: the page lies on its side.
+
+    The clean-up's orientation step (preprocess.orient) turns a page whose ink runs in
+    columns; a form photographed upright with a few ruled rows at its top was turned by it
+    (seed 20261238), and Tesseract read the turned text anyway, as words on end, sure of
+    each and lost to the layout."""
+    long = [w for w in words if sum(ch.isalnum() for ch in w.text) >= 3]
+    if len(long) < ON_END_MIN_WORDS:
+        return False
+    on_end = sum(w.box[3] - w.box[1] > ON_END_RATIO * (w.box[2] - w.box[0]) for w in long)
+    return on_end >= ON_END_SHARE * len(long)
 
 
 class TesseractReader:
@@ -548,6 +567,8 @@ class TesseractReader:
         words = self._data(cleaned, psm=self.psm)
         quality = read_quality(words)
         notes.append(f"tesseract psm {self.psm}: {len(words)} words, quality {quality:.2f}")
+        if read_on_end(words):
+            cleaned, words, quality = self._stand_up(cleaned, words, quality, notes)
         if quality < POOR_READ:
             cleaned, words, quality = self._try_sharpening(cleaned, words, quality, notes)
         if quality < POOR_READ:
@@ -681,6 +702,30 @@ class TesseractReader:
             return sharp, alt, alt_q
         return cleaned, words, quality
 
+    def _read_turned(self, cleaned, rot: int, notes: list[str], why: str = ""):
+        """The page turned ``rot`` degrees clockwise, its words and their quality."""
+        turned = rotate_quadrant(cleaned, rot)
+        alt = self._data(turned, psm=self.psm)
+        alt_q = read_quality(alt)
+        notes.append(
+            f"tesseract psm {self.psm} after rotating {rot} deg{why}: {len(alt)} words, "
+            f"quality {alt_q:.2f}"
+        )
+        return turned, alt, alt_q
+
+    def _stand_up(self, cleaned, words, quality, notes):
+        """A page read as words on end (:func:`read_on_end`), turned a quarter each way and
+        read again: the turn whose words lie flat and read best is kept."""
+        best = None
+        for rot in (270, 90):
+            turned, alt, alt_q = self._read_turned(cleaned, rot, notes, " (words on end)")
+            if not read_on_end(alt) and (best is None or alt_q > best[2]):
+                best = (turned, alt, alt_q)
+        if best is None or best[2] < min(quality, POOR_READ):
+            return cleaned, words, quality
+        notes.append("orientation: words read on end; the page turned to lay them flat")
+        return best
+
     def _try_orientation(self, cleaned, words, quality, notes):
         found = self.osd(cleaned)
         if found is None:
@@ -694,13 +739,7 @@ class TesseractReader:
             if not candidates and conf < OSD_SURE:
                 candidates = [180]
         for rot in candidates:
-            turned = rotate_quadrant(cleaned, rot)
-            alt = self._data(turned, psm=self.psm)
-            alt_q = read_quality(alt)
-            notes.append(
-                f"tesseract psm {self.psm} after rotating {rot} deg: {len(alt)} words, "
-                f"quality {alt_q:.2f}"
-            )
+            turned, alt, alt_q = self._read_turned(cleaned, rot, notes)
             if len(alt) <= NO_BLOCK_WORDS < len(words) and self.psm != BLOCK_PSM:
                 # The layout analysis finds no text block on a sparse page (a VIN plate's
                 # five lines, upside down at first): read the page as one block instead.
@@ -922,12 +961,13 @@ class TesseractReader:
         whitelist: str | None = None,
         lang: str | None = None,
         image: np.ndarray | None = None,
+        enlarge: bool = True,
     ) -> list[list[Word]]:
         """Re-read regions of ``image`` (a cleaned page this reader returned; default the last
         one read) in ONE Tesseract call: each region is cut out with a margin, enlarged when
-        small, and stacked into a strip. Tesseract's start-up and model loading cost about as
-        much as reading a line, so a page's re-reads share them. Boxes come back in the page's
-        pixels, one list of words per region."""
+        small (unless ``enlarge`` is false), and stacked into a strip. Tesseract's start-up and
+        model loading cost about as much as reading a line, so a page's re-reads share them.
+        Boxes come back in the page's pixels, one list of words per region."""
         page = self.last_image if image is None else image
         if page is None:
             raise OcrError("reread called before any page was read")
@@ -940,6 +980,8 @@ class TesseractReader:
                 raise OcrError(f"reread box {tuple(box)} lies outside the page ({pw}x{ph})")
             crop = to_gray(crop)
             scale = min(REREAD_MAX_SCALE, max(1.0, REREAD_MIN_HEIGHT / max(1.0, box[3] - box[1])))
+            if not enlarge:
+                scale = 1.0
             if scale > 1.0:
                 crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
             crops.append(crop)
