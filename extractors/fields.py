@@ -561,6 +561,10 @@ def _chassis_look_alike(text: str) -> tuple[str, list[str]] | None:
     where exactly one of its letters after the first is a digit's look-alike (S/5, B/8, Z/2,
     G/6, O/0, I/1): a model code is letters, then digits (JIS D 0101 frame numbers; GRJ150,
     ZVW30, BM5FP). Several candidates, or none, leave it unread."""
+    # a blurred E read as the pound sign: "£12-7815151" for Nissan's E12-7815151
+    symbol = text.upper().replace("£", "E")
+    if symbol != text.upper() and (found := find_chassis_numbers(symbol)):
+        return found[0], ["£→E"]
     m = _CHASSIS_LETTERS.search(text.upper())
     if m is None:
         return None
@@ -578,6 +582,12 @@ def _is_date(text: str) -> bool:
     """Whether ``text`` is a date and nothing more ("27-JUL-2024", "2024/07/27")."""
     found = normalize.find_dates(text)
     return len(found) == 1 and len(found[0][1]) >= len(text.strip(" .,;:")) - 1
+
+
+_OCR_DCT = re.compile(r"[O0o]CT", re.IGNORECASE)
+
+
+_DATE_UNSEPARATED = re.compile(r"(?:19|20)\d{6}")
 
 
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
@@ -606,6 +616,12 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         if not found and ctx.get("ocr") and (month := _ocr_month(text)):
             text, extra = month
             found = normalize.find_dates(text, day_first=ctx.get("day_first"))
+        if not found and ctx.get("ocr") and (run := _DATE_UNSEPARATED.fullmatch(text.strip())):
+            # "2025/06/27" read "20250627": its slashes too thin for a blurred photo; year,
+            # month and day in that order (ISO 8601's basic form), nothing else that long
+            day = normalize.parse_date(run[0])
+            if day is not None:
+                return day, {"corrections": [f"read {run[0]!r}: its separators lost"]}
         return (found[0][0], extra) if found else None
     if parser == "year":
         m = re.search(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
@@ -633,6 +649,9 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
         return (fuel, extra) if fuel else None
     if parser == "transmission":
         gear = normalize.parse_transmission(text)
+        if gear is None and ctx.get("ocr") and _OCR_DCT.fullmatch(text.strip(_SEPARATORS + "[]")):
+            # a blurred D read as O: "OCT" is no gearbox, and a transmission's cell no date
+            return "dct", {"corrections": [f"read {text.strip()!r} as DCT"]}
         return (gear, extra) if gear else None
     if parser == "make":
         make = normalize.normalize_make(text)
@@ -1845,27 +1864,66 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
             again.append(job._replace(purpose="line_zh"))
     for job, words in _reread_each(again, reread):
         _take_reread(job, words, unparsed, values, ctx, notes, labels)
+    # Still unread: the value's ink alone, at several sizes (preprocess.value_versions); what
+    # most versions parse to.
+    for job in failed:
+        if job.name in values:
+            continue
+        hit = unparsed[job.name][0]
+        voted = _voted_reading(
+            job._replace(purpose="value_versions"),
+            "value_versions",
+            lambda t, h=hit: _parsed_hashable(_parse_reread(h, t, ctx, labels)),
+            reread,
+        )
+        if voted is not None:
+            _, words, text, agreed = voted
+            _take_reread(job, words, unparsed, values, ctx, notes, labels, text=text,
+                         box=job.crop, how=f"as {agreed}")
+
+
+def _after_label(text: str) -> str:
+    """A re-read value's text without the end of its label the crop caught."""
+    if ":" in text and len(text.split(":", 1)[0]) <= 24:
+        return text.split(":", 1)[1].strip()
+    return text
+
+
+def _parse_reread(hit: _LabelHit, text: str, ctx, labels) -> tuple[Any, dict] | None:
+    """A re-read value's text (:func:`_after_label`) parsed for the field of ``hit``; None
+    where it does not parse or is the field's label."""
+    text = _after_label(text)
+    if hit.parser in _FREE_TEXT and match_label(text, labels):
+        return None  # the label itself ("Model!" re-read as Model), not its value
+    parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
+    return None if parsed is None or parsed[0] is None else parsed
+
+
+def _parsed_hashable(parsed: tuple[Any, dict] | None):
+    """A parsed value to count votes by (a list of them as a tuple)."""
+    if parsed is None:
+        return None
+    return tuple(parsed[0]) if isinstance(parsed[0], list) else parsed[0]
 
 
 def _take_reread(job: _Reread, words: list[Word], unparsed: dict, values: dict, ctx, notes,
-                 labels) -> bool:
-    """Set the field of ``job`` from its re-read ``words`` where they parse; whether they did."""
+                 labels, *, text: str | None = None, box: Box | None = None,
+                 how: str = "") -> bool:
+    """Set the field of ``job`` from its re-read ``words`` (``text``, read as one version of
+    the value's region ``box``) where they parse; whether they did."""
     name, (hit, src) = job.name, unparsed[job.name]
     if not words:
         return False
-    text = " ".join(w.text for w in join_cjk(words))
-    if ":" in text and len(text.split(":", 1)[0]) <= 24:  # the end of the label
-        text = text.split(":", 1)[1].strip()
-    if hit.parser in _FREE_TEXT and match_label(text, labels):
-        return False  # the label itself ("Model!" re-read as Model), not its value
-    parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
-    if parsed is None or parsed[0] is None:
+    text = _after_label(" ".join(w.text for w in join_cjk(words)) if text is None else text)
+    parsed = _parse_reread(hit, text, ctx, labels)
+    if parsed is None:
         return False
-    notes.append(f"{name} re-read: {src['raw']!r} did not parse, {text!r} did")
+    notes.append(f"{name} re-read{' ' + how if how else ''}: {src['raw']!r} did not parse, "
+                 f"{text!r} did")
     values[name] = Value(
         parsed[0],
         job.page,
-        union_box(w.box for w in words),
+        box or union_box(w.box for w in words),
         min(w.conf for w in words),
         text,
         "ocr",

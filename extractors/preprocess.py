@@ -748,6 +748,61 @@ def line_variants(gray: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+# A value OCR could not parse, re-read as these versions, one Tesseract call each and none
+# enlarged: a cell of a ~1,000 px photo's page, enlarged 2.4 times and blurred, read
+# "casonzee" in the page pass, "GA Sot INE" cut out alone, and "GASOLINE" at 0.75 and 0.5 of
+# its size, near the print's size in the photo (seed 20261237).
+VALUE_SCALES = (1.0, 0.75, 0.5)
+# Ink marks of a value's box that are not its characters, where some are: a cell's border
+# or its frame, nearly as tall as the box (its value's box a cell high: "[oct" for DCT), a
+# rule's remains, flat, and specks.
+FRAME_HEIGHT_SHARE = 0.8
+FLAT_SHARE = 0.1
+SPECK_AREA = 6
+
+
+def ink_box(gray: np.ndarray, box) -> tuple[float, float, float, float] | None:
+    """The part of ``box`` (on a cleaned page) its characters' ink takes, a cell's border
+    left out; None where no ink lies in it."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    h, w = gray.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    crop = to_gray(gray)[y0:y1, x0:x1]
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+        return None  # a blank or evenly grey box: no ink to find
+    _, _, stats, _ = cv2.connectedComponentsWithStats(
+        ink_mask(crop).astype(np.uint8), connectivity=8
+    )
+    ch = crop.shape[0]
+    marks = stats[1:][(stats[1:, 4] >= SPECK_AREA) & (stats[1:, 3] > FLAT_SHARE * ch)]
+    # Marks shorter than the box are its characters, the taller ones its cell's lines; a box
+    # no taller than its characters keeps them all ("1" is as thin as a border).
+    chars = marks[marks[:, 3] < FRAME_HEIGHT_SHARE * ch]
+    kept = chars if len(chars) else marks
+    if not len(kept):
+        return None
+    left, top = kept[:, 0], kept[:, 1]
+    return (
+        float(x0 + left.min()),
+        float(y0 + top.min()),
+        float(x0 + (left + kept[:, 2]).max()),
+        float(y0 + (top + kept[:, 3]).max()),
+    )
+
+
+def value_versions(page: np.ndarray, box) -> list[np.ndarray]:
+    """A value's region (its ink, see :func:`ink_box`, with a third of its height round it)
+    at each of VALUE_SCALES; none where the box holds no ink."""
+    tight = ink_box(page, box)
+    if tight is None:
+        return []
+    crop, _, _ = crop_around(to_gray(page), tight, 0.3)
+    return [
+        crop if s == 1.0 else cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+        for s in VALUE_SCALES
+    ]
+
+
 def crop_around(page: np.ndarray, box, margin: float) -> tuple[np.ndarray, int, int]:
     """The region ``box`` of a page with ``margin`` of its height (and 4 px) around it, cut
     to the page, and the crop's top-left corner on the page; the crop is empty for a box

@@ -79,7 +79,7 @@ class FakeOcrReader:
         return PageText(page_number, float(width), float(height), words, "ocr", "px",
                         notes=["fake OCR"])
 
-    def reread_many(self, boxes, *, psm=6, whitelist=None, lang=None, image=None):
+    def reread_many(self, boxes, *, psm=6, whitelist=None, lang=None, image=None, enlarge=True):
         return [[] for _ in boxes]
 
 

@@ -824,7 +824,8 @@ def test_a_chinese_date_the_strip_misread_is_read_again_as_versions():
     ("Colour", "Bie", "Blue", ["line"], "blue"),
     ("Fuel Type", "She zh", "She zh", ["line", "line_zh"], "electric"),  # 纯电动
     # seven letters are no Chinese word's reading
-    ("Transmission", "xqvzpwk", "xqvzpwk", ["line"], None),
+    # (nor do the versions of its ink read a value)
+    ("Transmission", "xqvzpwk", "xqvzpwk", ["line", "value_versions"], None),
 ])
 def test_a_chinese_word_value_read_as_latin_letters_is_read_again_in_chinese(
         field, read, english, purposes, value):
@@ -2055,3 +2056,71 @@ def test_a_numbers_prefix_i_read_as_1_before_the_documents_date():
     text = page((60, "EXPORT SALES CONTRACT"), (100, 50, "No.: T1240505-57"),
                 (115, 50, "Date: 2024-05-05"))
     assert _values([text], DocType.purchase_contract)[0]["document_number"] == "T1240505-57"
+
+
+def _versions_rereader(versions, purposes):
+    """A rereader whose page-wide re-reads read nothing and whose ``value_versions`` read
+    reads ``versions`` (one text each, "" for nothing)."""
+    from extractors.page import Word
+
+    def reread(page_number, boxes, purpose):
+        purposes.append(purpose)
+        if purpose == "value_versions":
+            return [[Word(t, boxes[0], 0.8)] if t else [] for t in versions]
+        return [[] for _ in boxes]
+
+    return reread
+
+
+def test_a_value_no_reread_parses_is_what_most_versions_of_its_ink_read():
+    # "|[ 1598 ee": a cell's border and an unread unit; read alone at three sizes, two
+    # versions read "1598 cc"
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Engine Capacity: |[ 1598 ee"),
+             conf=0.4, method="ocr")
+    purposes = []
+    got = extract([p], DocType.purchase_contract,
+                  reread=_versions_rereader(["1598 cc", "", "1598 cc"], purposes))
+    assert purposes[0] == "line" and "value_versions" in purposes
+    assert got.values["engine_displacement_cc"].value == 1598
+    assert any("as 2 of 3 versions" in n for n in got.notes)
+
+
+def test_versions_that_disagree_leave_the_value_unread():
+    p = page((60, 200, "VEHICLE PURCHASE CONTRACT"), (100, 50, "Engine Capacity: |[ 1598 ee"),
+             conf=0.4, method="ocr")
+    got = extract([p], DocType.purchase_contract,
+                  reread=_versions_rereader(["1598 cc", "1508 cc", ""], []))
+    assert "engine_displacement_cc" not in got.values
+
+
+@pytest.mark.parametrize(("text", "ocr", "want"), [
+    ("[oct", True, "dct"), ("OCT", True, "dct"), ("0CT", True, "dct"),
+    ("oct", False, None), ("Oct 2023", True, None), ("DCT", False, "dct"),
+])
+def test_a_transmission_read_oct_is_dct(text, ocr, want):
+    from extractors.fields import parse_value
+
+    got = parse_value("transmission", text, {"ocr": ocr})
+    assert (got[0] if got else None) == want
+
+
+@pytest.mark.parametrize(("text", "ocr", "want"), [
+    ("20250627", True, dt.date(2025, 6, 27)),  # 2025/06/27, its slashes lost
+    ("20250627", False, None),  # a text layer's digits are what the page prints
+    ("20251327", True, None),  # no 13th month
+    ("2025062", True, None),
+    ("120250627", True, None),
+])
+def test_a_date_read_without_its_separators(text, ocr, want):
+    from extractors.fields import parse_value
+
+    got = parse_value("date", text, {"ocr": ocr})
+    assert (got[0] if got else None) == want
+
+
+def test_a_frame_number_read_with_a_pound_sign_for_its_e():
+    from extractors.fields import parse_value
+
+    got = parse_value("vin", "£12-7815151", {"ocr": True})
+    assert got is not None and got[1]["chassis_number"] == "E12-7815151"
+    assert parse_value("vin", "£12-7815151", {}) is None

@@ -526,3 +526,50 @@ def test_words_the_other_reading_fills_in_join_the_leaders_line():
     rows = build_rows(PageText(1, 1600, 2000, merged, "ocr", "px"))
     assert [[c.text for c in r.cells] for r in rows] == [
         ["SHIPPER", "Kobe Global Motors Co., Ltd."], ["Osaka"]]
+
+
+def _cell(text: str, border: bool = True) -> np.ndarray:
+    """A table cell 74 px high, as a photographed contract's value cell after clean-up: a
+    vertical border at its left (read as "[" with the value), the value in 30-px print."""
+    img = np.full((74, 240), 255, np.uint8)
+    if border:
+        img[:, 2:6] = 60
+    cv2.putText(img, text, (50, 52), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+    return img
+
+
+def test_a_values_ink_box_leaves_its_cells_border_out():
+    page = np.full((300, 400), 255, np.uint8)
+    page[100:174, 50:290] = _cell("1598 cc")
+    x0, y0, x1, y1 = pp.ink_box(page, (50, 100, 290, 174))
+    # the print: from x=100 (50 + 50), about 22 px high above its baseline at y=152
+    assert 98 <= x0 <= 108 and 125 <= y0 <= 133 and 150 <= y1 <= 156 and x1 < 290
+    # without the border, the same print
+    page[100:174, 50:290] = _cell("1598 cc", border=False)
+    assert pp.ink_box(page, (50, 100, 290, 174)) == pytest.approx((x0, y0, x1, y1), abs=1)
+
+
+def test_a_box_as_tall_as_its_print_keeps_a_thin_1():
+    page = np.full((100, 200), 255, np.uint8)
+    cv2.putText(page, "1 7", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+    tight = pp.ink_box(page, (0, 0, 200, 100))
+    x0, y0, x1, y1 = pp.ink_box(page, tight)
+    assert (x0, x1) == pytest.approx((tight[0], tight[2]))
+    assert x0 <= 45  # the 1 is kept
+
+
+def test_a_blank_box_has_no_ink_box_nor_versions():
+    page = np.full((100, 200), 250, np.uint8)
+    assert pp.ink_box(page, (10, 10, 150, 60)) is None
+    assert pp.value_versions(page, (10, 10, 150, 60)) == []
+
+
+def test_value_versions_are_the_ink_at_each_scale():
+    page = np.full((300, 400), 255, np.uint8)
+    page[100:174, 50:290] = _cell("GASOLINE")
+    versions = pp.value_versions(page, (50, 100, 290, 174))
+    assert len(versions) == len(pp.VALUE_SCALES)
+    full = versions[0]
+    assert full.shape[0] < 74  # cut to the print and its margin, not the cell
+    for scale, img in zip(pp.VALUE_SCALES, versions, strict=True):
+        assert img.shape[1] == pytest.approx(full.shape[1] * scale, abs=1)

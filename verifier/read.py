@@ -17,7 +17,7 @@ import pymupdf
 
 from extractors import classify, fields, label_shape, raster, textlayer
 from extractors.page import Box, PageText, Word
-from extractors.preprocess import variant_strip
+from extractors.preprocess import value_versions, variant_strip
 from extractors.templates import doctype_templates, other_labels
 from verifier.context import CheckContext
 from verifier.inspect import inspect_document
@@ -42,6 +42,7 @@ class OcrReader(Protocol):
         whitelist: str | None = None,
         lang: str | None = None,
         image: np.ndarray | None = None,
+        enlarge: bool = True,
     ) -> list[list[Word]]: ...
 
     last_image: np.ndarray | None
@@ -221,6 +222,14 @@ def _extract(doc: Document, got: _Pages, reader: OcrReader, result: ReadResult) 
             if not set(CJK_LANGS.split("+")) <= available_languages():
                 return [[] for _ in boxes]
             lang = CJK_LANGS
+        if purpose == "value_versions":
+            # A value that did not parse, its ink cut out at several sizes, each read alone
+            # as one line (preprocess.value_versions): a list of words per version.
+            return [
+                reader.reread_many([(0, 0, v.shape[1], v.shape[0])], psm=7, image=v,
+                                   enlarge=False)[0]
+                for v in value_versions(image, boxes[0])
+            ]
         if purpose.endswith("_variants"):
             # One region read as several versions of itself (preprocess.line_variants),
             # stacked and read in one call: a list of words per version.

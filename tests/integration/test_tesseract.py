@@ -552,3 +552,29 @@ def test_a_licences_expiry_under_a_garbled_label_after_its_issue_date_is_read_ag
 def test_photo_values_of_seed_20261231(tmp_path, number, doc_type, field, how):
     result, truth = read_generated(tmp_path, 20261231, number, doc_type, "photo_jpg")
     assert getattr(result.document.fields, field) == truth[field], how
+
+
+def test_a_form_the_clean_up_turned_wrongly_is_turned_back(tmp_path):
+    """A generated export permit photographed upright, its few ruled rows at the top: the
+    clean-up took its ink for vertical lines and turned it; Tesseract read the turned text
+    as words on end and the page as a VIN verification. Read flat again, it is a permit."""
+    result, truth = read_generated(tmp_path, 20261238, 23, "export_license", "photo_jpg")
+    doc = result.document
+    assert doc.type.value == "export_license"
+    for name in ("document_number", "exporter", "consignee", "port_of_loading"):
+        assert getattr(doc.fields, name) == truth[name]
+    assert any("words read on end" in n for page in result.pages for n in page.notes)
+
+
+def test_cells_read_as_garble_are_read_again_as_their_ink_at_several_sizes(tmp_path):
+    """A generated ~1,000 px contract photo in a light monospace font: the page pass read
+    "|[ 1598 ee" and "creen" (a cell's border glued to the value); cut to their ink and read
+    at several sizes, most versions read 1598 cc and Green; "[oct" is DCT."""
+    result, truth = read_generated(tmp_path, 20261237, 56, "purchase_contract", "photo_jpg")
+    fields = result.document.fields
+    assert (truth["engine_displacement_cc"], truth["color"], truth["transmission"]) == (
+        1598, "green", "dct")
+    assert fields.engine_displacement_cc == 1598
+    assert fields.color == "green"
+    assert fields.transmission == "dct"
+    assert any("versions" in n and "1598 cc" in n for n in result.notes)
