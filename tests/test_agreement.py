@@ -74,13 +74,19 @@ def test_a_confident_photo_reading_is_put_right_only_for_look_alike_shapes():
     assert results[2].document.fields.vin == other
 
 
+def _vin_agreed(real: str, read: str, conf: float):
+    """A photo that read ``read``, after two other documents stating ``real`` had their say."""
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real),
+               _doc("photo.jpg", "ocr", conf, vin=read)]
+    agree_on_vin(results)
+    return results[2].document
+
+
 def test_a_small_photos_vin_with_a_hooked_j_read_as_u_is_put_right():
     real = "LJ15LJ0W6PJ789214"
-    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real),
-               _doc("coc.jpg", "ocr", 0.7, vin="LU1SLJ0W6PJT89214")]
-    agree_on_vin(results)
-    assert results[2].document.fields.vin == real
-    assert "U→J at 2" in results[2].document.sources["vin"].corrections
+    got = _vin_agreed(real, "LU1SLJ0W6PJT89214", 0.7)
+    assert got.fields.vin == real
+    assert "U→J at 2" in got.sources["vin"].corrections
 
 
 def test_a_text_layer_vin_is_never_changed():
@@ -481,3 +487,51 @@ def test_the_exporter_named_on_a_registration_is_its_owner():
     locate_unread([_doc("contract.pdf", seller=seller), _doc("licence.pdf", exporter=seller),
                    person])
     assert person.document.fields.owner is None
+
+
+def test_a_photos_vin_with_three_5s_read_as_s_and_one_more_look_alike_is_put_right():
+    # an F read as P, and three 5s as S: four confusions, the three of shape counting half
+    real = "JTEAF5CB1EK551719"
+    got = _vin_agreed(real, "JTEAPSCB1EKSS1719", 0.6)
+    assert got.fields.vin == real
+    assert "P→F at 5" in got.sources["vin"].corrections
+    # four confusions none of them of shape are too many: A as 4, F as P, 7 as T, 1 as L
+    read = "JTE4P5CB1EK551TL9"
+    assert _vin_agreed(real, read, 0.6).fields.vin == read
+
+
+def test_a_wmi_naming_another_maker_than_its_page_is_misread_in_its_letters():
+    # JAM is Isuzu's; the page states a Honda, and the others JHM…, Honda's
+    real, read = "JHMNTR5G3NA488657", "JAMNTRSG3NA488657"
+
+    def photo(make):
+        doc = _doc("vin.jpg", "ocr", 0.8, vin=read, make=make)
+        doc.document.sources["make"] = doc.document.sources["make"].model_copy(
+            update={"method": "ocr"})
+        return doc
+
+    results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo("Honda")]
+    agree_on_vin(results)
+    assert results[2].document.fields.vin == real
+    assert "A→H at 2" in results[2].document.sources["vin"].corrections
+    # a page stating no make, or Isuzu's, keeps what it reads
+    for make in (None, "Isuzu"):
+        results = [_doc("a.pdf", vin=real), _doc("b.pdf", vin=real), photo(make)]
+        agree_on_vin(results)
+        assert results[2].document.fields.vin == read, make
+
+
+def test_small_letters_blurred_into_one_another_are_put_right_by_the_others():
+    for field, read, real in [("seller", "Minato Treding Co., Ltd.", "Minato Trading Co., Ltd."),
+                              ("port_of_discharge", "Mombese", "Mombasa"),
+                              ("consignee", "Otena Kovaienko", "Olena Kovalenko")]:
+        results = [_doc("a.pdf", **{field: real}), _doc("b.pdf", **{field: real}),
+                   _doc("c.jpg", "ocr", 0.8, **{field: read})]
+        agree_on_text(results)
+        assert getattr(results[2].document.fields, field) == real, read
+    # their capitals do not look alike: "MOMBESE" is another word
+    results = [_doc("a.pdf", port_of_discharge="MOMBASA"),
+               _doc("b.pdf", port_of_discharge="MOMBASA"),
+               _doc("c.jpg", "ocr", 0.8, port_of_discharge="MOMBESE")]
+    agree_on_text(results)
+    assert results[2].document.fields.port_of_discharge == "MOMBESE"

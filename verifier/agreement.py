@@ -86,6 +86,10 @@ CONFUSABLE = {
     )
 }
 MAX_CONFUSIONS = 3
+# What a letter read for the digit of its shape counts against MAX_CONFUSIONS when the others
+# state the VIN: OCR of a photo makes that error even when sure (SHAPES), and another
+# vehicle's VIN never differs that way ("JTEAPSCB1EKSS1719": an F read as P, and three 5s as S).
+SHAPE_COST = 0.5
 # A reading that cannot be a real VIN (its mandatory check digit fails) may differ by one more.
 MAX_CONFUSIONS_UNREAL = 4
 # Letters and the digits of the same shape: confused by OCR even when it is sure.
@@ -103,22 +107,29 @@ SERIAL_START = 11  # 0-based: positions 12-17
 
 def _confusable(a: str, b: str, at: int = SERIAL_START, impossible: bool = False) -> bool:
     """Whether OCR may read ``b`` as ``a`` at 0-based position ``at`` of the VIN stated;
-    ``impossible``: in a reading that cannot be a real VIN (see DIGIT_CONFUSABLE)."""
+    ``impossible``: in a reading that cannot be this car's VIN (see DIGIT_CONFUSABLE), where
+    also any letter of the WMI may be misread as another: its maker is wrong anyway."""
     pair = frozenset((a, b))
     if a == b or pair in CONFUSABLE:
         return True
     return impossible and (
-        (at < SERIAL_START and pair in DIGIT_CONFUSABLE) or (at < 3 and pair in WMI_CONFUSABLE)
+        (at < SERIAL_START and pair in DIGIT_CONFUSABLE)
+        or (at < 3 and (pair in WMI_CONFUSABLE or (a.isalpha() and b.isalpha())))
     )
 
 
 def _confusions(
-    read: str, stated: str, limit: int = MAX_CONFUSIONS, impossible: bool = False
+    read: str,
+    stated: str,
+    limit: int = MAX_CONFUSIONS,
+    impossible: bool = False,
+    shape_cost: float = 1.0,
 ) -> list[str] | None:
     """How ``read`` becomes ``stated`` by at most ``limit`` edits, each an OCR confusion
     or a single character lost or gained (``J1RKHDH91NG…`` for ``LJ1RKHDH9NG…``: an L lost,
     a 1 gained); None when it cannot. An alignment by dynamic programming. ``impossible``:
-    ``read`` cannot be a real VIN, and more confusions count (:func:`_confusable`)."""
+    ``read`` cannot be this car's VIN, and more confusions count (:func:`_confusable`);
+    ``shape_cost``: what a letter read for the digit of its shape (SHAPES) counts."""
     read = "".join(ch for ch in read.upper() if ch.isalnum())
     n, m, inf = len(read), len(stated), limit + 1
     if abs(n - m) > 2:
@@ -135,11 +146,12 @@ def _confusions(
             if a < n and b < m:
                 same = read[a] == stated[b]
                 if same or _confusable(read[a], stated[b], b, impossible):
+                    shape = frozenset((read[a], stated[b])) in SHAPES
                     moves.append(
                         (
                             a + 1,
                             b + 1,
-                            c + (0 if same else 1),
+                            c + (0 if same else shape_cost if shape else 1),
                             None if same else f"{read[a]}→{stated[b]} at {b + 1}",
                         )
                     )
@@ -167,6 +179,18 @@ def _confusions(
     if any(abs(d - g) < 3 for d in drops for g in gains):
         return None
     return notes
+
+
+def _other_maker(read: str, stated: str, doc) -> bool:
+    """Whether the WMI of ``read`` names a maker other than the make ``doc`` states, and the
+    WMI of ``stated`` names that make."""
+    make = (doc.fields.make or "").casefold()
+    mine, theirs = wmi.lookup(read), wmi.lookup(stated)
+    if not make or mine is None or theirs is None:
+        return False
+    return make not in {b.casefold() for b in mine.brands} and make in {
+        b.casefold() for b in theirs.brands
+    }
 
 
 def _shape_only(diffs: list[str]) -> bool:
@@ -322,11 +346,14 @@ def agree_on_vin(results: list[ReadResult]) -> None:
             corrections, raw, conf = [*own.corrections, note], own.raw, own.confidence
         else:
             cannot_be_real = mandatory and not valid_as_read
-            no_maker = wmi.lookup(current) is None  # no real VIN: see DIGIT_CONFUSABLE
+            # No real VIN (see DIGIT_CONFUSABLE), or not this car's: its WMI's maker is not
+            # the make its own page states, the others' is ("JAMNTR…", Isuzu's WMI, on a Honda
+            # page whose papers state JHMNTR…).
+            impossible = wmi.lookup(current) is None or _other_maker(current, consensus, doc)
             limit = MAX_CONFUSIONS_UNREAL if cannot_be_real else MAX_CONFUSIONS
-            diffs = _confusions(current, consensus, limit, no_maker) or _confusions(
-                source.raw, consensus, limit, no_maker
-            )
+            diffs = _confusions(
+                current, consensus, limit, impossible, SHAPE_COST
+            ) or _confusions(source.raw, consensus, limit, impossible, SHAPE_COST)
             if diffs is None or not (
                 cannot_be_real or source.confidence < CONFIDENT or _shape_only(diffs)
             ):
@@ -430,11 +457,12 @@ def _agree_one(
         printed = consensus in exact and key not in exact
         if support < max(2, others[key] + 1) and not printed:
             continue
-        diffs = _look_alike_positions(key, consensus)
+        diffs = _look_alike_positions(key, consensus, str(value))
         bare, stated_bare = _PUNCTUATION.sub("", key), _PUNCTUATION.sub("", consensus)
         # Both at once: "EXPORTCO.LTO." for "EXPORT CO., LTD." (a space lost, D read as O).
         blurred = consensus != key and (
-            bare == stated_bare or _look_alike_positions(bare, stated_bare)
+            bare == stated_bare
+            or _look_alike_positions(bare, stated_bare, _PUNCTUATION.sub("", str(value)))
         )
         if diffs or blurred:
             break
@@ -464,15 +492,31 @@ def _agree_one(
 _PUNCTUATION = re.compile(r"[.,\s]+")
 
 
-def _look_alike_positions(key: str, consensus: str) -> list[int] | None:
+# Small letters a blurred photo's print makes one of another, which their capitals are not:
+# the round e, a, o and c, the stems i, l and t ("Minato Treding", "Mombese", "Joao Poreira",
+# "Otena Kovaienko").
+LOWER_LOOK_ALIKES = {frozenset(p) for p in ("ea", "eo", "ec", "ao", "oc", "il", "lt", "it")}
+
+
+def _look_alike_positions(key: str, consensus: str, read: str = "") -> list[int] | None:
     """Where ``key`` differs from ``consensus``, when it does so only in at most
-    MAX_TEXT_CONFUSIONS characters OCR confuses (same length); else None."""
+    MAX_TEXT_CONFUSIONS characters OCR confuses (same length); else None. ``read``: ``key``
+    as read, in its case, whose small letters may also be LOWER_LOOK_ALIKES."""
     if consensus == key or len(consensus) != len(key):
         return None
     diffs = [i for i, (a, b) in enumerate(zip(key, consensus, strict=True)) if a != b]
     if len(diffs) > MAX_TEXT_CONFUSIONS:
         return None
-    return diffs if all(_confusable(key[i], consensus[i]) for i in diffs) else None
+    small = read if len(read) == len(key) else ""
+
+    def look_alike(i: int) -> bool:
+        if _confusable(key[i], consensus[i]):
+            return True
+        return bool(small) and small[i].islower() and frozenset(
+            (small[i], consensus[i].lower())
+        ) in LOWER_LOOK_ALIKES
+
+    return diffs if all(look_alike(i) for i in diffs) else None
 
 
 # Fields a page may be searched for when its own reading found none, each with the fields
