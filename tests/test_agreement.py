@@ -535,3 +535,32 @@ def test_small_letters_blurred_into_one_another_are_put_right_by_the_others():
                _doc("c.jpg", "ocr", 0.8, port_of_discharge="MOMBESE")]
     agree_on_text(results)
     assert results[2].document.fields.port_of_discharge == "MOMBESE"
+
+
+def test_a_make_under_an_unread_caption_is_found_where_the_others_say():
+    # the registration's caption garbled ("SANS"), its manufacturer's name read
+    reg = _photo("reg.jpg", DocType.registration_certificate,
+                 (400, 50, "SANS Poer"), (420, 50, "Manufacturer Great Wall Motor Co., Ltd."))
+    results = [_doc("contract.pdf", make="Great Wall"), _doc("spec.pdf", make="Great Wall"), reg]
+    locate_unread(results)
+    assert reg.document.fields.make == "Great Wall"
+    assert reg.document.sources["make"].box[1] == 420
+    # a page that names another maker only keeps its make unread
+    reg = _photo("reg.jpg", DocType.registration_certificate,
+                 (420, 50, "Manufacturer Haval Motor Co., Ltd."))
+    locate_unread([_doc("contract.pdf", make="Great Wall"), _doc("spec.pdf", make="Great Wall"),
+                   reg])
+    assert reg.document.fields.make is None
+
+
+def test_a_3_read_as_a_brace_and_a_6_as_a_small_b_are_put_right_by_the_others():
+    for read, real in [("Mazda}", "Mazda3"), ("Model }", "Model 3"), ("Gb", "G6")]:
+        results = [_doc("a.pdf", model=real), _doc("b.pdf", model=real),
+                   _doc("c.jpg", "ocr", 0.8, model=read)]
+        agree_on_text(results)
+        assert results[2].document.fields.model == real, read
+    # a capital B is no 6
+    results = [_doc("a.pdf", model="G6"), _doc("b.pdf", model="G6"),
+               _doc("c.jpg", "ocr", 0.8, model="GB")]
+    agree_on_text(results)
+    assert results[2].document.fields.model == "GB"

@@ -76,6 +76,8 @@ CONFUSABLE = {
         "C0",
         # a blurred 9 read as Q, which a VIN never holds ("KNAQRK…" for KNA9RK…)
         "Q9",
+        # a blurred 3 read as a brace, which no VIN nor name holds ("Mazda}", "Model }")
+        "3}",
         # in names: the tail of q lost or gained ("Chongging", "Chongaing"), an open o
         # ("Ric" for Rio), the yen sign for Y ("Aion ¥"), the section sign for 5 ("Arrizo §")
         "GQ",
@@ -494,8 +496,10 @@ _PUNCTUATION = re.compile(r"[.,\s]+")
 
 # Small letters a blurred photo's print makes one of another, which their capitals are not:
 # the round e, a, o and c, the stems i, l and t ("Minato Treding", "Mombese", "Joao Poreira",
-# "Otena Kovaienko").
-LOWER_LOOK_ALIKES = {frozenset(p) for p in ("ea", "eo", "ec", "ao", "oc", "il", "lt", "it")}
+# "Otena Kovaienko"); and a b for a 6 ("Gb" for XPeng's G6).
+LOWER_LOOK_ALIKES = {
+    frozenset(p) for p in ("ea", "eo", "ec", "ao", "oc", "il", "lt", "it", "b6")
+}
 
 
 def _look_alike_positions(key: str, consensus: str, read: str = "") -> list[int] | None:
@@ -522,11 +526,14 @@ def _look_alike_positions(key: str, consensus: str, read: str = "") -> list[int]
 # Fields a page may be searched for when its own reading found none, each with the fields
 # of the other documents that state the same thing. A model name is printed nowhere on a
 # vehicle's papers but as the model; the selling company's name is the seller's, the
-# exporter's and the shipper's. Not a make or a port (in a company's name, an address),
-# nor the buyer (a B/L may be consigned to a bank's order and name the buyer to notify).
+# exporter's and the shipper's. A make the others state found on a page that states a make
+# is its make, printed as the make or in its maker's name ("Great Wall Motor Co., Ltd." as
+# the manufacturer). Not a port (in an address), nor the buyer (a B/L may be consigned to a
+# bank's order and name the buyer to notify).
 SELLING_SIDE = ("seller", "exporter", "shipper")
 LOCATABLE_FIELDS = {
     "model": ("model",),
+    "make": ("make",),
     "seller": SELLING_SIDE,
     "exporter": SELLING_SIDE,
     "shipper": SELLING_SIDE,
