@@ -721,6 +721,11 @@ def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
             and value.count(value[0]) + value.count("”") == 1
         ):
             value = value[1:]  # the same, doubled ("“Lianyungang", '"Sakura Auto Export K.K.')
+        if ctx.get("ocr") and value[0] in "([" and not re.search(r"[)\]]", value):
+            # a cell's border read as an opening bracket nothing closes ("(P7", "[Tiggo")
+            value = value[1:].lstrip()
+            if not value:
+                return None
         if ctx.get("ocr") and parser == "text" and (glyph := _MODEL_GLYPH.search(value)):
             # A model's last letter or digit read as a sign no model name holds: "Aion ¥"
             # (Y), "Arrizo §" (5).
@@ -789,6 +794,7 @@ _OCR_LABEL_FIXES = (
     (re.compile(r"(?<=[A-Za-z])0(?=[a-z])"), "o"),  # M0del
     (re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1\b"), "l"),  # Mi1eage, Fue1
     (re.compile(r"(?<=[a-z]{3})!(?=\s|$)"), "l"),  # Mode!
+    (re.compile(r"(?<=\b[Mm]ode)t\b"), "l"),  # Modet
     (re.compile(r"(?<=\b[Dd]ec)i(?=ar)|(?<=\b[Ss]el)i(?=er)"), "l"),  # deciares, Selier
     (re.compile(r"(?<=[a-z] )Wo(?=\.)"), "No"),  # Report Wo.
 )
@@ -2801,9 +2807,12 @@ def _self_naming(cells, wanted: set[str], by_shape: frozenset[str] = frozenset()
             if (m := _YEAR_MONTH.fullmatch(t)) and int(m["year"]) <= _latest_year()
             else None
         ),
-        # the one distance in km a document states, its odometer caption unread ("aeen")
+        # the one distance a document states, its odometer caption unread ("aeen"), in km
+        # or in miles ("46,661 miles" on a Japanese appraisal of a car from a miles market)
         "odometer_km": lambda t: (
-            normalize.parse_km(t) if re.fullmatch(r"\d[\d,. ]*\s*km", t, re.I) else None
+            normalize.parse_km(t)
+            if re.fullmatch(r"\d[\d,. ]*\s*(?:km|miles?)", t, re.I)
+            else None
         ),
     }
     for name, parse in parsers.items():

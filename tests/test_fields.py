@@ -527,6 +527,7 @@ def test_a_role_under_a_party_label_is_not_the_party():
     ("Mi1eage: 12,000 km", "odometer_km", 12000),
     ("Selier: Hanbit Motors Co., Ltd.", "seller", "Hanbit Motors Co., Ltd."),
     ("Contract Wo.: SC-2023-0438", "document_number", "SC-2023-0438"),
+    ("Modet: Tiggo 8 Pro", "model", "Tiggo 8 Pro"),
 ])
 def test_labels_through_ocr_look_alikes(line, field, value):
     p = page((60, "EXPORT SALES CONTRACT"), (100, 50, line), method="ocr")
@@ -1121,6 +1122,9 @@ def test_the_one_distance_under_an_unread_caption_is_the_odometer():
     head = [(60, "MILEAGE CERTIFICATE"), (100, 50, "Model Year"), (100, 300, "aeen")]
     p = page(*head, (120, 50, "2021"), (120, 300, "46 985 km"), method="ocr")
     assert _values([p], DocType.mileage_certificate)[0]["odometer_km"] == 46985
+    # in miles: 46,661 miles are 75,094 km
+    p = page(*head, (120, 50, "2020"), (120, 300, "46,661 miles"), method="ocr")
+    assert _values([p], DocType.mileage_certificate)[0]["odometer_km"] == 75094
     # two distances: which is the odometer is not guessed
     p = page(*head, (120, 50, "2021"), (120, 300, "46 985 km"), (140, 300, "12 km"),
              method="ocr")
@@ -2124,3 +2128,14 @@ def test_a_frame_number_read_with_a_pound_sign_for_its_e():
     got = parse_value("vin", "£12-7815151", {"ocr": True})
     assert got is not None and got[1]["chassis_number"] == "E12-7815151"
     assert parse_value("vin", "£12-7815151", {}) is None
+
+
+@pytest.mark.parametrize(("text", "ocr", "want"), [
+    ("(P7", True, "P7"), ("[Tiggo 8 Pro", True, "Tiggo 8 Pro"),
+    ("Model (P7)", True, "Model (P7)"),  # closed: part of the name
+    ("(P7", False, "(P7"),  # a text layer prints what it prints
+])
+def test_an_opening_bracket_nothing_closes_is_a_cells_border(text, ocr, want):
+    from extractors.fields import parse_value
+
+    assert parse_value("text", text, {"ocr": ocr})[0] == want
