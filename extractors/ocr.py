@@ -89,10 +89,14 @@ CJK_SURE_VALUE = 0.7
 CJK_MIN_STROKES = 3.0
 
 
-# Unread marks worth a look: at least this many on the page (or, blurred into a mark a word,
-# this many character heights wide together), this many on a line; a word the look reads is
-# kept when at least this sure. Lines past the cap (largest first) are left.
+# Unread marks worth a look: at least this many on the page, or this many letter-wide ones
+# (short values the page pass skipped: "BYD", "Seal" in a contract photo's column of values),
+# or, blurred into a mark a word, this many character heights wide together; this many on a
+# line. A word the look reads is kept when at least this sure. Lines past the cap (largest
+# first) are left.
 UNREAD_MIN_MARKS = 12
+UNREAD_MIN_LETTERS = 6
+UNREAD_LETTER_WIDTH = 0.4  # of the character height: wider than a colon, a bar or a stop
 UNREAD_MIN_WIDTH = 8.0
 UNREAD_LINE_MARKS = 3
 UNREAD_MIN_CONF = 0.6
@@ -147,10 +151,15 @@ def _covered(marks: np.ndarray, words: list[Word]) -> float:
 
 
 def _worth_a_look(unread: np.ndarray, height: float) -> bool:
-    """Whether the unread marks (boxes) are enough text to re-read: many marks, or marks as
-    wide as a few words (blurred letters run into one mark a word: "Exporter", "Importer")."""
-    width = float(np.sum(unread[:, 2] - unread[:, 0])) if len(unread) else 0.0
-    return len(unread) >= UNREAD_MIN_MARKS or width >= UNREAD_MIN_WIDTH * height
+    """Whether the unread marks (boxes) are enough text to re-read: many marks, a few
+    letters, or marks as wide as a few words (blurred letters run into one mark a word:
+    "Exporter", "Importer")."""
+    widths = unread[:, 2] - unread[:, 0] if len(unread) else np.zeros(0)
+    return (
+        len(unread) >= UNREAD_MIN_MARKS
+        or int(np.sum(widths >= UNREAD_LETTER_WIDTH * height)) >= UNREAD_MIN_LETTERS
+        or float(np.sum(widths)) >= UNREAD_MIN_WIDTH * height
+    )
 
 
 def _mark_lines(marks: np.ndarray, shape: tuple[int, ...], height: float) -> list[Box]:

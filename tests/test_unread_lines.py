@@ -83,6 +83,12 @@ def test_a_few_blurred_words_are_worth_a_look_a_few_colons_are_not():
     colons = np.array([[300, 100 + 30 * i, 304, 114 + 30 * i] for i in range(7)], float)
     assert not _worth_a_look(colons, 20.0)
     assert _worth_a_look(np.tile(colons, (2, 1)), 20.0)  # many marks still are
+    # "BYD", "Seal" and "5" the page pass skipped in a column of values: 8 letters
+    letters = np.array([[500 + 14 * i, 300, 512 + 14 * i, 320] for i in range(3)]
+                       + [[500 + 14 * i, 340, 512 + 14 * i, 360] for i in range(4)]
+                       + [[500, 380, 512, 400]], float)
+    assert _worth_a_look(letters, 20.0)
+    assert not _worth_a_look(letters[:5], 20.0)
 
 
 def test_a_poorly_read_enlarged_page_is_read_again_sharpened_and_kept_only_if_clearly_better():
