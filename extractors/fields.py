@@ -796,7 +796,7 @@ _OCR_LABEL_FIXES = (
     (re.compile(r"(?<=[a-z]{3})!(?=\s|$)"), "l"),  # Mode!
     (re.compile(r"(?<=\b[Mm]ode)t\b"), "l"),  # Modet
     (re.compile(r"(?<=\b[Dd]ec)i(?=ar)|(?<=\b[Ss]el)i(?=er)"), "l"),  # deciares, Selier
-    (re.compile(r"(?<=[a-z] )Wo(?=\.)"), "No"),  # Report Wo.
+    (re.compile(r"(?<=[a-z] )(?:Wo|Ne)(?=\.)"), "No"),  # Report Wo., Registration Ne.
 )
 
 
@@ -1780,6 +1780,10 @@ def _reread_weak_values(values: dict, templates, reread: Rereader, ctx, notes) -
         cut = _LABEL_END.match(text)
         if cut and not _LABEL_END.match(v.raw.strip(_SEPARATORS)):
             text = cut["value"]
+        # or the whole caption, colon or none ("| MODEL NAME RAV4 Hybrid")
+        own = _label_hits(text.strip(_SEPARATORS), tuple(t for t in templates if t.name == name))
+        if own and own[0].start == 0:
+            text = text.strip(_SEPARATORS)[own[0].end :].strip(_SEPARATORS)
         parsed = parse_value(parsers[name], text, {**ctx, "ocr": True})
         if parsed is None or conf <= v.confidence or parsed[0] == v.value:
             continue

@@ -524,7 +524,8 @@ def test_a_wmi_naming_another_maker_than_its_page_is_misread_in_its_letters():
 def test_small_letters_blurred_into_one_another_are_put_right_by_the_others():
     for field, read, real in [("seller", "Minato Treding Co., Ltd.", "Minato Trading Co., Ltd."),
                               ("port_of_discharge", "Mombese", "Mombasa"),
-                              ("consignee", "Otena Kovaienko", "Olena Kovalenko")]:
+                              ("consignee", "Otena Kovaienko", "Olena Kovalenko"),
+                              ("model", "Leat", "Leaf")]:
         results = [_doc("a.pdf", **{field: real}), _doc("b.pdf", **{field: real}),
                    _doc("c.jpg", "ocr", 0.8, **{field: read})]
         agree_on_text(results)

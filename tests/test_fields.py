@@ -527,6 +527,7 @@ def test_a_role_under_a_party_label_is_not_the_party():
     ("Mi1eage: 12,000 km", "odometer_km", 12000),
     ("Selier: Hanbit Motors Co., Ltd.", "seller", "Hanbit Motors Co., Ltd."),
     ("Contract Wo.: SC-2023-0438", "document_number", "SC-2023-0438"),
+    ("Contract Ne.: SC-2023-0438", "document_number", "SC-2023-0438"),
     ("Modet: Tiggo 8 Pro", "model", "Tiggo 8 Pro"),
 ])
 def test_labels_through_ocr_look_alikes(line, field, value):
@@ -2139,3 +2140,20 @@ def test_an_opening_bracket_nothing_closes_is_a_cells_border(text, ocr, want):
     from extractors.fields import parse_value
 
     assert parse_value("text", text, {"ocr": ocr})[0] == want
+
+
+def test_a_weak_values_re_read_that_caught_its_caption_keeps_the_value_only():
+    from extractors.page import Word
+
+    # "MODEL NAME" over "ne Hybrid" (RAV4 garbled): the crop of the value took the caption
+    p = page((60, 200, "ODOMETER VERIFICATION CERTIFICATE"), (100, 50, "Model: ne Hybrid"),
+             conf=0.2, method="ocr")
+    value = next(w for w in p.words if w.text == "ne")
+
+    def reread(page_number, boxes, purpose):
+        x = value.box[0]
+        return [[Word(t, (x + 6 * i, 100, x + 6 * i + 5, 112), 0.95)
+                 for i, t in enumerate(["|", "MODEL", "NAME", "RAV4", "Hybrid"])]]
+
+    got = extract([p], DocType.mileage_certificate, reread=reread).values
+    assert got["model"].value == "RAV4 Hybrid"

@@ -496,9 +496,9 @@ _PUNCTUATION = re.compile(r"[.,\s]+")
 
 # Small letters a blurred photo's print makes one of another, which their capitals are not:
 # the round e, a, o and c, the stems i, l and t ("Minato Treding", "Mombese", "Joao Poreira",
-# "Otena Kovaienko"); and a b for a 6 ("Gb" for XPeng's G6).
+# "Otena Kovaienko"), a t for an f ("Leat"); and a b for a 6 ("Gb" for XPeng's G6).
 LOWER_LOOK_ALIKES = {
-    frozenset(p) for p in ("ea", "eo", "ec", "ao", "oc", "il", "lt", "it", "b6")
+    frozenset(p) for p in ("ea", "eo", "ec", "ao", "oc", "il", "lt", "it", "tf", "b6")
 }
 
 
