@@ -565,3 +565,16 @@ def test_a_3_read_as_a_brace_and_a_6_as_a_small_b_are_put_right_by_the_others():
                _doc("c.jpg", "ocr", 0.8, model="GB")]
     agree_on_text(results)
     assert results[2].document.fields.model == "GB"
+
+
+def test_a_check_digit_that_fails_where_the_others_holds_is_the_misreading():
+    # China's WMIs must hold their check digit: an S where only a digit or X stands, a 1
+    # for a 9 beside a D read as 0
+    for real, read in (("LGW0JEA04NR988838", "LGW0JEA0SNR988838"),
+                       ("LSJD6GBF9N7658228", "LSJ06GBF1N7658228")):
+        got = _vin_agreed(real, read, 0.6)
+        assert got.fields.vin == real, read
+        assert any(c.endswith("at 9") for c in got.sources["vin"].corrections)
+    # a serial digit too is another car's VIN, its check digit wrong or not
+    read = "LGW0JEA05NR988839"
+    assert _vin_agreed("LGW0JEA04NR988838", read, 0.6).fields.vin == read

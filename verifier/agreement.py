@@ -105,6 +105,7 @@ SHAPES = {frozenset(p) for p in ("S5", "B8", "Z2", "G6", "O0", "Q0", "D0", "I1")
 DIGIT_CONFUSABLE = {frozenset(p) for p in ("06", "08", "38", "58", "68", "56", "17")}
 WMI_CONFUSABLE = {frozenset("SJ")}
 SERIAL_START = 11  # 0-based: positions 12-17
+CHECK_DIGIT_AT = 8  # 0-based: position 9
 
 
 def _confusable(a: str, b: str, at: int = SERIAL_START, impossible: bool = False) -> bool:
@@ -126,12 +127,17 @@ def _confusions(
     limit: int = MAX_CONFUSIONS,
     impossible: bool = False,
     shape_cost: float = 1.0,
+    *,
+    check_digit_misread: bool = False,
 ) -> list[str] | None:
     """How ``read`` becomes ``stated`` by at most ``limit`` edits, each an OCR confusion
     or a single character lost or gained (``J1RKHDH91NG…`` for ``LJ1RKHDH9NG…``: an L lost,
     a 1 gained); None when it cannot. An alignment by dynamic programming. ``impossible``:
     ``read`` cannot be this car's VIN, and more confusions count (:func:`_confusable`);
-    ``shape_cost``: what a letter read for the digit of its shape (SHAPES) counts."""
+    ``shape_cost``: what a letter read for the digit of its shape (SHAPES) counts.
+    ``check_digit_misread``: ``read`` fails the check digit its maker must use and ``stated``
+    holds it; its check digit (position 9) may be misread as any character ("LGW0JEA0SNR…"
+    for LGW0JEA04NR…, an S where only a digit or X stands)."""
     read = "".join(ch for ch in read.upper() if ch.isalnum())
     n, m, inf = len(read), len(stated), limit + 1
     if abs(n - m) > 2:
@@ -147,7 +153,8 @@ def _confusions(
             moves = []
             if a < n and b < m:
                 same = read[a] == stated[b]
-                if same or _confusable(read[a], stated[b], b, impossible):
+                at_check = check_digit_misread and b == CHECK_DIGIT_AT
+                if same or at_check or _confusable(read[a], stated[b], b, impossible):
                     shape = frozenset((read[a], stated[b])) in SHAPES
                     moves.append(
                         (
@@ -353,9 +360,13 @@ def agree_on_vin(results: list[ReadResult]) -> None:
             # page whose papers state JHMNTR…).
             impossible = wmi.lookup(current) is None or _other_maker(current, consensus, doc)
             limit = MAX_CONFUSIONS_UNREAL if cannot_be_real else MAX_CONFUSIONS
+            # A check digit that fails where the others' holds is where the misreading may be.
+            misread = cannot_be_real and vin_check.check_digit_ok(consensus) is True
             diffs = _confusions(
-                current, consensus, limit, impossible, SHAPE_COST
-            ) or _confusions(source.raw, consensus, limit, impossible, SHAPE_COST)
+                current, consensus, limit, impossible, SHAPE_COST, check_digit_misread=misread
+            ) or _confusions(
+                source.raw, consensus, limit, impossible, SHAPE_COST, check_digit_misread=misread
+            )
             if diffs is None or not (
                 cannot_be_real or source.confidence < CONFIDENT or _shape_only(diffs)
             ):
