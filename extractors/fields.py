@@ -564,7 +564,7 @@ def _chassis_look_alike(text: str) -> tuple[str, list[str]] | None:
     # a blurred E read as the pound sign: "£12-7815151" for Nissan's E12-7815151
     symbol = text.upper().replace("£", "E")
     if symbol != text.upper() and (found := find_chassis_numbers(symbol)):
-        return found[0], ["£→E"]
+        return found[0], [f"£→E at {text.upper().index('£') + 1}"]
     m = _CHASSIS_LETTERS.search(text.upper())
     if m is None:
         return None
@@ -1883,7 +1883,7 @@ def _reread_unparsed(unparsed: dict, values: dict, reread: Rereader, ctx, notes,
         voted = _voted_reading(
             job._replace(purpose="value_versions"),
             "value_versions",
-            lambda t, h=hit: _parsed_hashable(_parse_reread(h, t, ctx, labels)),
+            lambda t, h=hit: _parsed_hashable(_parse_reread(h, _after_label(t), ctx, labels)),
             reread,
         )
         if voted is not None:
@@ -1900,9 +1900,8 @@ def _after_label(text: str) -> str:
 
 
 def _parse_reread(hit: _LabelHit, text: str, ctx, labels) -> tuple[Any, dict] | None:
-    """A re-read value's text (:func:`_after_label`) parsed for the field of ``hit``; None
-    where it does not parse or is the field's label."""
-    text = _after_label(text)
+    """A re-read value's text (past its label, :func:`_after_label`) parsed for the field of
+    ``hit``; None where it does not parse or is the field's label."""
     if hit.parser in _FREE_TEXT and match_label(text, labels):
         return None  # the label itself ("Model!" re-read as Model), not its value
     parsed = parse_value(hit.parser, text, {**ctx, "ocr": True})
