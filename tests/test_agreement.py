@@ -546,6 +546,13 @@ def test_a_make_under_an_unread_caption_is_found_where_the_others_say():
     locate_unread(results)
     assert reg.document.fields.make == "Great Wall"
     assert reg.document.sources["make"].box[1] == 420
+    # printed in capitals, it is still the make's common name, as the others state it
+    caps = _photo("reg.jpg", DocType.registration_certificate,
+                  (420, 50, "MANUFACTURER GREAT WALL MOTOR CO., LTD."))
+    locate_unread([_doc("contract.pdf", make="Great Wall"), _doc("spec.pdf", make="Great Wall"),
+                   caps])
+    assert caps.document.fields.make == "Great Wall"
+    assert caps.document.sources["make"].raw == "GREAT WALL"
     # a page that names another maker only keeps its make unread
     reg = _photo("reg.jpg", DocType.registration_certificate,
                  (420, 50, "Manufacturer Haval Motor Co., Ltd."))

@@ -552,6 +552,9 @@ LOCATABLE_FIELDS = {
     # registration names no one else)
     "owner": SELLING_SIDE,
 }
+# Fields whose values are normalised names (a make is its common name, extractors/data/
+# makes.yaml): found on a page, written as the others state it, not as the page prints it.
+NORMALISED_FIELDS = frozenset({"make"})
 # What OCR leaves round a value: a caption's colon, a rule's bar, a quote.
 _LOOSE_MARKS = ",:;|'\"‘’“”"
 
@@ -586,8 +589,10 @@ def locate_unread(results: list[ReadResult], fields=LOCATABLE_FIELDS) -> None:
             others = stated[key]
             raw = " ".join(w.text for w in words)
             spelt = "".join(_squeeze(w.text) for w in words)
-            # As the page writes it; a misread letter as the others write the name.
-            value = written[key] if misread else raw.strip(_LOOSE_MARKS)
+            # As the page writes it; a misread letter, or a normalised name, as the others
+            # write the name.
+            as_stated = misread or name in NORMALISED_FIELDS
+            value = written[key] if as_stated else raw.strip(_LOOSE_MARKS)
             setattr(doc.fields, name, value)
             doc.sources[name] = Source(
                 page=page,
