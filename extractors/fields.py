@@ -584,10 +584,8 @@ def _is_date(text: str) -> bool:
     return len(found) == 1 and len(found[0][1]) >= len(text.strip(" .,;:")) - 1
 
 
-_OCR_DCT = re.compile(r"[O0o]CT", re.IGNORECASE)
-
-
-_DATE_UNSEPARATED = re.compile(r"(?:19|20)\d{6}")
+_OCR_DCT = re.compile(r"[O0o]CT", re.IGNORECASE)  # DCT, its D read as O
+_DATE_UNSEPARATED = re.compile(r"(?:19|20)\d{6}")  # a date, its separators lost
 
 
 def parse_value(parser: str, text: str, ctx: dict) -> tuple[Any, dict] | None:
